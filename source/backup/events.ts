@@ -1,0 +1,51 @@
+/**
+ * The typed events a run emits. The window and the headless `packrat run` are two views of
+ * these; `progress.ts` folds them into one snapshot that both read.
+ */
+import type {Mode} from '../settings/keys.js';
+
+export type Phase = 'connecting' | 'initializing' | 'backing-up' | 'finishing' | 'done';
+export type Outcome = 'success' | 'failed' | 'cancelled';
+export type FileStatus = 'downloaded' | 'unchanged' | 'failed' | 'skipped';
+
+export type Counts = {downloaded: number; unchanged: number; failed: number; skipped: number};
+
+export type Summary = {
+	outcome: Outcome;
+	mode: Mode;
+	latestOnly: boolean;
+	started: string; // ISO 8601
+	ended: string; // ISO 8601
+	durationMs: number;
+	counts: Counts;
+	/** Bytes transferred from the server in this run. */
+	bytes: number;
+	errors: number;
+	/** Why the run failed or was cancelled, one line. */
+	reason?: string;
+	/** What kind of fault failed it: `config` is bad settings (exit 2). */
+	failure?: 'config' | 'connect' | 'server' | 'local' | 'lock' | 'trust' | 'files' | 'internal';
+	/** Where this run's files went: the backup folder, or the snapshot folder of a Full run. */
+	target: string;
+	snapshot?: string;
+	exportPath?: string;
+};
+
+export type RunEvent =
+	| {type: 'phase'; phase: Phase; at: number}
+	| {type: 'connected'; connections: number; tls: boolean; listing: 'MLSD' | 'LIST'}
+	| {type: 'scan'; folders: number; files: number; bytes: number}
+	| {type: 'estimate-failed'; reason: string}
+	| {type: 'plan'; files: number; bytes: number; toDownload: number; bytesToDownload: number; unchanged: number; skipped: number}
+	| {type: 'file-start'; slot: number; path: string; size: number; offset: number}
+	| {type: 'file-progress'; slot: number; path: string; bytes: number; size: number}
+	| {type: 'file-done'; slot: number; path: string; status: FileStatus; bytes: number; reason?: string}
+	| {type: 'connections'; connections: number; reason: string}
+	| {type: 'retry'; path: string; attempt: number; delayMs: number; reason: string}
+	| {type: 'error'; time: string; path?: string; message: string}
+	| {type: 'done'; summary: Summary};
+
+export type RunListener = (event: RunEvent) => void;
+
+/** What a run needs to know about a certificate it does not trust. */
+export type CertificateQuestion = {host: string; port: number; fingerprint: string; subject: string; issuer: string; reason: string};

@@ -1,0 +1,43 @@
+/**
+ * The run history, one JSON line per run in `.packrat/history.jsonl`: the source of "last
+ * successful backup", of the snapshots a Full run made, and of `packrat status` with no window.
+ */
+import {appendFile, readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import type {Summary} from './events.js';
+
+export const stateFolderName = '.packrat';
+
+export function historyPath(backupFolder: string): string {
+	return join(backupFolder, stateFolderName, 'history.jsonl');
+}
+
+export async function appendHistory(backupFolder: string, summary: Summary): Promise<void> {
+	await appendFile(historyPath(backupFolder), `${JSON.stringify(summary)}\n`, {mode: 0o600});
+}
+
+/** Every run recorded in the folder, oldest first; a damaged line is passed over. */
+export async function readHistory(backupFolder: string): Promise<Summary[]> {
+	let text: string;
+	try {
+		text = await readFile(historyPath(backupFolder), 'utf8');
+	} catch {
+		return [];
+	}
+
+	const runs: Summary[] = [];
+	for (const line of text.split('\n')) {
+		if (!line.trim()) continue;
+		try {
+			runs.push(JSON.parse(line) as Summary);
+		} catch {
+			// A line cut short by a crash: the others still count.
+		}
+	}
+
+	return runs;
+}
+
+export function lastSuccess(runs: readonly Summary[]): Summary | undefined {
+	return runs.findLast(run => run.outcome === 'success');
+}

@@ -1,0 +1,94 @@
+/**
+ * Directory listings, parsed here rather than by basic-ftp so that every name reaches the
+ * engine exactly as the server sent it (leading and trailing spaces, `..`, a `/`), to be checked
+ * and logged instead of silently dropped or trusted.
+ */
+import {refuseName} from './names.js';
+
+export type EntryKind = 'file' | 'directory' | 'symlink';
+
+export type ListedEntry = {
+	name: string;
+	kind: EntryKind;
+	size: number;
+	/** Seconds since the epoch, exact: only from MLSD `modify`. */
+	mtime?: number;
+	/** The LIST line's date as the server wrote it; never trusted to the second. */
+	rawDate?: string;
+	/** Why the name is refused; the entry is then logged and never turned into a path. */
+	refused?: string;
+};
+
+/** `20261120030000` or `20261120030000.123` (UTC) → seconds since the epoch. */
+export function parseFtpTime(text: string): number | undefined {
+	const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?$/.exec(text.trim());
+	if (!match) return undefined;
+	const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+	return Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) / 1000;
+}
+
+function mlsdLine(line: string): ListedEntry | undefined {
+	const space = line.indexOf(' ');
+	if (space < 0) return undefined;
+	const name = line.slice(space + 1);
+	const facts = new Map<string, string>();
+	for (const fact of line.slice(0, space).split(';')) {
+		const equals = fact.indexOf('=');
+		if (equals > 0) facts.set(fact.slice(0, equals).toLowerCase(), fact.slice(equals + 1));
+	}
+
+	const type = (facts.get('type') ?? '').toLowerCase();
+	if (type === 'cdir' || type === 'pdir') return undefined;
+	const kind: EntryKind = type === 'dir' ? 'directory' : type === 'file' ? 'file' : type.includes('link') ? 'symlink' : 'file';
+	const modify = facts.get('modify');
+	return {name, kind, size: Number(facts.get('size') ?? 0), mtime: modify ? parseFtpTime(modify) : undefined};
+}
+
+// Type and permissions, links, owner, group, size, date (`Nov 20` or `2026-11-20`), time or year, then one space and the name.
+const unixLine =
+	/^([-dlbcps])[-rwxsStTL]{9}[+@.]?\s+\d+\s+(?:\S+\s+){1,2}?(\d+)\s+((?:\S{3}\s+\d{1,2}|\d{1,2}\s+\S{3}|\d{4}-\d{2}-\d{2})\s+(?:\d{1,2}:\d{2}|\d{4}))\s(.*)$/;
+
+function unixListLine(line: string): ListedEntry | undefined {
+	const match = unixLine.exec(line);
+	if (!match) return undefined;
+	const [, type, size, date, rest] = match as unknown as [string, string, string, string, string];
+	const kind: EntryKind = type === 'd' ? 'directory' : type === 'l' ? 'symlink' : 'file';
+	const name = kind === 'symlink' && rest.includes(' -> ') ? rest.slice(0, rest.indexOf(' -> ')) : rest;
+	if (kind === 'directory' && (name === '.' || name === '..')) return undefined;
+	return {name, kind, size: Number(size), rawDate: date.replace(/\s+/g, ' ')};
+}
+
+// `11-20-26  03:00AM  <DIR>  name` or `… 1234 name`
+const dosLine = /^(\d{2}-\d{2}-\d{2,4}\s+\d{2}:\d{2}[AP]M)\s+(<DIR>|\d+)\s(.*)$/i;
+
+function dosListLine(line: string): ListedEntry | undefined {
+	const match = dosLine.exec(line);
+	if (!match) return undefined;
+	const [, date, sizeOrDir, name] = match as unknown as [string, string, string, string];
+	const directory = sizeOrDir.toUpperCase() === '<DIR>';
+	return {name: name.replace(/^\s+/, ''), kind: directory ? 'directory' : 'file', size: directory ? 0 : Number(sizeOrDir), rawDate: date};
+}
+
+/** Lines that match no known listing format. */
+export type Unparsed = string[];
+
+/** Parse a whole listing; lines that fit no format come back in `unparsed`, to be logged. */
+export function parseListing(text: string, mlsd: boolean): {entries: ListedEntry[]; unparsed: Unparsed} {
+	const entries: ListedEntry[] = [];
+	const unparsed: Unparsed = [];
+	for (const raw of text.split('\n')) {
+		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+		if (line.trim() === '' || (!mlsd && /^total \d+/.test(line))) continue;
+		const entry = mlsd ? mlsdLine(line) : (unixListLine(line) ?? dosListLine(line));
+		if (entry === undefined) {
+			if (!(mlsd && /type=(c|p)dir/i.test(line))) unparsed.push(line);
+			continue;
+		}
+
+		const refused = refuseName(entry.name);
+		if (refused) entry.refused = refused;
+		entries.push(entry);
+	}
+
+	return {entries, unparsed};
+}

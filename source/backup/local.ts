@@ -1,0 +1,105 @@
+/**
+ * Writing into the backup folder without losing anything: folders are made one checked
+ * component at a time (a symlink placed inside the backup folder is never followed), and a
+ * file already under the final name is renamed `<stem> (<its mtime>)<ext>` before the new one
+ * takes the name. Nothing is overwritten in place; nothing is written outside the folder.
+ */
+import {lstat, mkdir, rename} from 'node:fs/promises';
+import {join} from 'node:path';
+import {PackratError} from './errors.js';
+import {escapeControl} from './names.js';
+import {splitExtension} from './versions.js';
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** A time as `YYYY-MM-DD HHmmss` in local time. */
+export function localStamp(date: Date): string {
+	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+}
+
+async function lstatOrUndefined(path: string) {
+	try {
+		return await lstat(path);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+}
+
+/** The name an older copy takes: `Plan v2.dh` → `Plan v2 (2026-11-20 030000).dh`, never one that exists. */
+export async function olderCopyName(directory: string, name: string, mtime: Date): Promise<string> {
+	const [stem, extension] = splitExtension(name);
+	const stamp = localStamp(mtime);
+	for (let count = 1; ; count++) {
+		const candidate = `${stem} (${stamp}${count > 1 ? ` ${count}` : ''})${extension}`;
+		if (!(await lstatOrUndefined(join(directory, candidate)))) return candidate;
+	}
+}
+
+/** Move whatever holds `path` aside as an older copy; returns its new name. */
+export async function moveAside(path: string, directory: string, name: string): Promise<string | undefined> {
+	const stat = await lstatOrUndefined(path);
+	if (!stat) return undefined;
+	const aside = await olderCopyName(directory, name, stat.mtime);
+	await rename(path, join(directory, aside));
+	return aside;
+}
+
+/**
+ * Folders below one root, made safely and remembered, so each is checked once a run.
+ */
+export class SafeTree {
+	private readonly made = new Set<string>();
+
+	constructor(readonly root: string) {}
+
+	/** Make `root/parts…` as real folders; a symlink in the way is refused, a file in the way is moved aside. */
+	async folder(parts: readonly string[]): Promise<string> {
+		let path = this.root;
+		for (const part of parts) {
+			const next = join(path, part);
+			if (!this.made.has(next)) {
+				const stat = await lstatOrUndefined(next);
+				if (stat?.isSymbolicLink()) {
+					throw new PackratError(`refused to write through the symlink ${escapeControl(next)} inside the backup folder: remove it or move it out`, 'local');
+				}
+
+				if (stat && !stat.isDirectory()) await moveAside(next, path, part);
+				if (!stat?.isDirectory()) await mkdir(next).catch((error: NodeJS.ErrnoException) => {
+					if (error.code !== 'EEXIST') throw error;
+				});
+				this.made.add(next);
+			}
+
+			path = next;
+		}
+
+		return path;
+	}
+
+	/**
+	 * Put a complete temporary file at `root/parts…`. What held the name before is kept as an
+	 * older copy; returns its new name when there was one.
+	 */
+	async place(temporary: string, parts: readonly string[]): Promise<string | undefined> {
+		const name = parts.at(-1)!;
+		const directory = await this.folder(parts.slice(0, -1));
+		const target = join(directory, name);
+		const aside = await moveAside(target, directory, name);
+		await rename(temporary, target);
+		return aside;
+	}
+
+	/** The file at `root/parts…` when it is a regular file (never through a symlink). */
+	async existing(parts: readonly string[]) {
+		let path = this.root;
+		for (const part of parts.slice(0, -1)) {
+			path = join(path, part);
+			const stat = await lstatOrUndefined(path);
+			if (!stat?.isDirectory()) return undefined;
+		}
+
+		const stat = await lstatOrUndefined(join(path, parts.at(-1)!));
+		return stat?.isFile() ? stat : undefined;
+	}
+}

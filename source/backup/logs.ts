@@ -1,0 +1,80 @@
+/**
+ * The two logs every run leaves in the backup folder: `packrat-transfer.log`, one tab-separated
+ * line per event, rotated by size; and `packrat-errors.log`, every error shown in the error pane.
+ * Fields are escaped, so no remote name can forge a line.
+ */
+import {appendFileSync, renameSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {escapeControl} from './names.js';
+
+export const transferLogName = 'packrat-transfer.log';
+export const errorLogName = 'packrat-errors.log';
+export const maxLogBytes = 10 * 1024 * 1024;
+const keptRotations = 3;
+
+export type Level = 'INFO' | 'WARN' | 'ERROR';
+export type LogDetail = {bytes?: number; ms?: number; reply?: string};
+
+/** Rename `log` → `log.1` → `log.2` … when it has grown past `limit`. */
+export function rotate(path: string, limit = maxLogBytes): void {
+	let size = 0;
+	try {
+		size = statSync(path).size;
+	} catch {
+		return;
+	}
+
+	if (size < limit) return;
+	for (let index = keptRotations - 1; index >= 1; index--) {
+		try {
+			renameSync(`${path}.${index}`, `${path}.${index + 1}`);
+		} catch {
+			// That rotation does not exist yet.
+		}
+	}
+
+	renameSync(path, `${path}.1`);
+}
+
+/** A transfer log line: time, level, event, remote path, bytes, ms, reply. */
+export function formatLogLine(time: Date, level: Level, event: string, path: string, detail: LogDetail = {}): string {
+	return [time.toISOString(), level, event, escapeControl(path), detail.bytes ?? '', detail.ms ?? '', escapeControl(detail.reply ?? '')].join('\t');
+}
+
+/** Buffers lines and appends them in batches: a line per file must not cost a write per file. */
+export class RunLogs {
+	readonly transferPath: string;
+	readonly errorPath: string;
+	private buffer: string[] = [];
+	private written = 0;
+
+	constructor(folder: string, private readonly now: () => Date = () => new Date()) {
+		this.transferPath = join(folder, transferLogName);
+		this.errorPath = join(folder, errorLogName);
+		rotate(this.transferPath);
+		rotate(this.errorPath);
+	}
+
+	transfer(level: Level, event: string, path: string, detail?: LogDetail): void {
+		this.buffer.push(formatLogLine(this.now(), level, event, path, detail));
+		if (this.buffer.length >= 200) this.flush();
+	}
+
+	/** An error for the error pane: in the transfer log and in the error log. */
+	error(event: string, path: string, message: string): void {
+		this.transfer('ERROR', event, path, {reply: message});
+		appendFileSync(this.errorPath, `${this.now().toISOString()}\t${escapeControl(path)}\t${escapeControl(message)}\n`, {mode: 0o600});
+	}
+
+	flush(): void {
+		if (this.buffer.length === 0) return;
+		const text = `${this.buffer.join('\n')}\n`;
+		this.buffer = [];
+		appendFileSync(this.transferPath, text, {mode: 0o600});
+		this.written += text.length;
+		if (this.written > maxLogBytes) {
+			rotate(this.transferPath);
+			this.written = 0;
+		}
+	}
+}

@@ -1,0 +1,38 @@
+/**
+ * Remote names are data, not paths (SPEC: Transfers). A name is checked before any local path
+ * is built from it, and every name is escaped before it reaches a screen or a log line.
+ */
+
+/** Why a remote name is refused, or undefined when it is usable as one path component. */
+export function refuseName(name: string): string | undefined {
+	if (name === '') return 'the name is empty';
+	if (name === '.' || name === '..') return `the name is "${name}"`;
+	if (name.includes('/')) return 'the name holds a "/"';
+	if (name.includes('\0')) return 'the name holds a NUL byte';
+	if (/[\r\n]/.test(name)) return 'the name holds a line break, which no FTP command can carry';
+	if (Buffer.byteLength(name) > 255) return 'the name is longer than 255 bytes';
+	return undefined;
+}
+
+const named: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\'};
+
+/**
+ * Escape control characters (C0, DEL, C1) and backslashes so that no name can move the cursor,
+ * clear the screen or forge a log line. Printable text, unicode included, is kept as it is.
+ */
+export function escapeControl(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/[\u0000-\u001F\u007F-\u009F\\]/g, char => named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Join remote path parts: `joinRemote('/a', 'b c')` → `/a/b c`. */
+export function joinRemote(directory: string, name: string): string {
+	return directory.endsWith('/') ? directory + name : `${directory}/${name}`;
+}
+
+/** `/data/` → `/data`, `data` → `/data`, `/` stays `/`. */
+export function normalizeRoot(root: string): string {
+	let result = root.startsWith('/') ? root : `/${root}`;
+	while (result.length > 1 && result.endsWith('/')) result = result.slice(0, -1);
+	return result;
+}

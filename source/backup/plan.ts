@@ -1,0 +1,65 @@
+/**
+ * The plan: for every file found, what this run does with it — download it, leave it (its
+ * version is already there), hard-link it from the newest snapshot, or skip it — and where it
+ * goes. Pure decisions on what the scan and the local folder say; no transfer happens here.
+ */
+import type {Stats} from 'node:fs';
+import type {FileStatus} from './events.js';
+import type {RemoteFile, ScanResult} from './listing.js';
+import {latestOfProjects, versionMatcher} from './versions.js';
+
+export type Action = 'download' | 'unchanged' | 'link' | 'skip';
+
+export type PlannedFile = {file: RemoteFile; action: Action; reason?: string; status?: FileStatus};
+
+/** Names at the top of the backup folder that belong to packrat itself. */
+export function isReserved(name: string): boolean {
+	return name === '.packrat' || /^packrat-(transfer|errors)\.log(\.\d+)?$/.test(name) || name === 'packrat-export.tsv';
+}
+
+/** Same version: same size, same modification time to the second. */
+export function sameVersion(stat: Pick<Stats, 'size' | 'mtimeMs'> | undefined, file: RemoteFile): boolean {
+	return stat !== undefined && stat.size === file.size && Math.floor(stat.mtimeMs / 1000) === file.mtime;
+}
+
+export type PlanInput = {
+	scan: ScanResult;
+	latestOnly: boolean;
+	versionPattern?: string;
+	/** The local copy at the file's place in the target, if any (a regular file). */
+	local: (file: RemoteFile) => Promise<Stats | undefined>;
+	/** The copy in the newest complete snapshot, when linkUnchanged applies. */
+	previous?: (file: RemoteFile) => Promise<Stats | undefined>;
+};
+
+export async function plan(input: PlanInput): Promise<PlannedFile[]> {
+	const match = versionMatcher(input.versionPattern);
+	const latest = input.latestOnly
+		? latestOfProjects(
+				input.scan.files.map(file => ({file, directory: file.parts.slice(0, -1).join('/'), name: file.parts.at(-1)!, mtime: file.mtime})),
+				match,
+			)
+		: undefined;
+	const isLatest = new Set([...(latest ?? [])].map(entry => entry.file));
+
+	const planned: PlannedFile[] = [];
+	for (const file of input.scan.files) {
+		if (file.parts[0] === '.packrat' || (file.parts.length === 1 && isReserved(file.parts[0]!))) {
+			planned.push({file, action: 'skip', reason: 'the name is reserved for packrat in the backup folder'});
+			continue;
+		}
+
+		const local = await input.local(file);
+		if (sameVersion(local, file)) {
+			planned.push({file, action: 'unchanged'});
+		} else if (latest && !isLatest.has(file)) {
+			planned.push({file, action: 'skip', reason: 'not the latest version of its project'});
+		} else if (input.previous && sameVersion(await input.previous(file), file)) {
+			planned.push({file, action: 'link'});
+		} else {
+			planned.push({file, action: 'download'});
+		}
+	}
+
+	return planned;
+}

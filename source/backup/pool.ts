@@ -1,0 +1,135 @@
+/**
+ * A pool of `connections` clients, each doing one request at a time, shared by listing and by
+ * transfers. A fault worth retrying closes that client, waits with backoff and reconnects; a
+ * `421` at connect time retires the slot and lowers the pool for the rest of the run.
+ */
+import type {Client} from 'basic-ftp';
+import {CancelledError, PackratError, ftpCode, isTransient, replyText} from './errors.js';
+import type {RunEvent} from './events.js';
+import {connect, connectFailure, type ServerConfig} from './remote.js';
+
+export type Slot = {index: number; client?: Client; retired: boolean};
+
+export type PoolOptions = {
+	config: ServerConfig;
+	size: number;
+	retries: number;
+	signal: AbortSignal;
+	emit: (event: RunEvent) => void;
+	/** Backoff before attempt n (1-based); tests shorten it. */
+	backoffMs?: (attempt: number) => number;
+};
+
+export const defaultBackoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1));
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal.aborted) {
+			reject(new CancelledError());
+			return;
+		}
+
+		const done = () => {
+			signal.removeEventListener('abort', abort);
+			resolve();
+		};
+
+		const timer = setTimeout(done, ms);
+		const abort = () => {
+			clearTimeout(timer);
+			reject(new CancelledError());
+		};
+
+		signal.addEventListener('abort', abort, {once: true});
+	});
+}
+
+export class Pool {
+	readonly slots: Slot[];
+	listing: 'MLSD' | 'LIST' = 'LIST';
+	private readonly backoff: (attempt: number) => number;
+
+	constructor(private readonly options: PoolOptions) {
+		this.slots = Array.from({length: options.size}, (_, index) => ({index, retired: false}));
+		this.backoff = options.backoffMs ?? defaultBackoff;
+		options.signal.addEventListener('abort', () => this.close(), {once: true});
+	}
+
+	get live(): number {
+		return this.slots.filter(slot => !slot.retired).length;
+	}
+
+	/** Connect the first client alone (so a trust question or a wrong password comes once), then the rest. */
+	async open(first: Client, mlsd: boolean): Promise<void> {
+		this.slots[0]!.client = first;
+		this.listing = mlsd ? 'MLSD' : 'LIST';
+		await Promise.all(this.slots.slice(1).map(async slot => this.ensure(slot).catch(() => undefined)));
+	}
+
+	/** The slot's client, connecting it if needed; retires the slot on 421 while others are live. */
+	async ensure(slot: Slot): Promise<Client> {
+		if (slot.client && !slot.client.closed) return slot.client;
+		this.check();
+		try {
+			const {client} = await connect(this.options.config);
+			slot.client = client;
+			if (this.options.signal.aborted) client.close();
+			this.check();
+			return client;
+		} catch (error) {
+			if (ftpCode(error) === 421 && this.slots.some(other => other !== slot && !other.retired && other.client && !other.client.closed)) {
+				slot.retired = true;
+				this.options.emit({type: 'connections', connections: this.live, reason: replyText(error)});
+			}
+
+			throw error;
+		}
+	}
+
+	/**
+	 * Run one request on a slot, retrying faults worth retrying with backoff up to the retry
+	 * budget. A permanent FTP reply (5xx) is thrown at once for the caller to record.
+	 */
+	async attempt<T>(slot: Slot, what: string, request: (client: Client) => Promise<T>): Promise<T> {
+		for (let attempt = 1; ; attempt++) {
+			this.check();
+			try {
+				const client = await this.ensure(slot);
+				return await request(client);
+			} catch (error) {
+				this.check();
+				if (slot.retired) throw new SlotRetired();
+				if (!isTransient(error)) throw error;
+				slot.client?.close();
+				slot.client = undefined;
+				if (attempt > this.options.retries) {
+					throw new PackratError(`gave up on ${what} after ${attempt} attempts: ${replyText(error)}`, 'server');
+				}
+
+				const delayMs = this.backoff(attempt);
+				this.options.emit({type: 'retry', path: what, attempt, delayMs, reason: replyText(error)});
+				await sleep(delayMs, this.options.signal);
+			}
+		}
+	}
+
+	check(): void {
+		if (this.options.signal.aborted) throw new CancelledError();
+	}
+
+	close(): void {
+		for (const slot of this.slots) slot.client?.close();
+	}
+}
+
+/** Thrown in a worker whose slot the server would not give a connection; the worker ends. */
+export class SlotRetired extends Error {}
+
+/** First client of a run, with the connect failure turned into its one line. */
+export async function connectFirst(config: ServerConfig, decide?: Parameters<typeof connect>[1]) {
+	try {
+		return await connect(config, decide);
+	} catch (error) {
+		throw connectFailure(error, config);
+	}
+}

@@ -1,0 +1,196 @@
+/**
+ * One run: Connecting → Initializing → plan → Backing up → Finishing, as typed events, with an
+ * AbortSignal to cancel. The window and `packrat run` both call this and read its events.
+ */
+import {access, constants, mkdir, rename} from 'node:fs/promises';
+import {join} from 'node:path';
+import type {Mode} from '../settings/keys.js';
+import {CancelledError, PackratError} from './errors.js';
+import type {Counts, RunEvent, RunListener, Summary} from './events.js';
+import {appendHistory, readHistory, stateFolderName} from './history.js';
+import {scan} from './listing.js';
+import {SafeTree, localStamp} from './local.js';
+import {acquireLock} from './lock.js';
+import {RunLogs} from './logs.js';
+import {plan, type PlannedFile} from './plan.js';
+import {Pool, connectFirst} from './pool.js';
+import type {ServerConfig, TrustDecider} from './remote.js';
+import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
+import {transferAll} from './transfer-all.js';
+import {finish} from './finish.js';
+
+export type Job = {
+	server: ServerConfig;
+	backupFolder: string;
+	mode: Mode;
+	latestOnly: boolean;
+	connections: number;
+	keepSnapshots: number;
+	linkUnchanged: boolean;
+	versionPattern?: string;
+	retries: number;
+};
+
+export type RunOptions = {
+	job: Job;
+	signal?: AbortSignal;
+	onEvent?: RunListener;
+	/** Asks about a certificate the system does not trust; without it such a run fails. */
+	decideTrust?: TrustDecider;
+	now?: () => Date;
+	backoffMs?: (attempt: number) => number;
+};
+
+export type RunContext = {
+	job: Job;
+	emit: (event: RunEvent) => void;
+	logs: RunLogs;
+	counts: Counts;
+	bytes: {done: number};
+	errors: {count: number};
+	signal: AbortSignal;
+};
+
+/** Check that the backup folder exists (making it if needed) and can be written. */
+export async function prepareFolder(folder: string): Promise<string> {
+	try {
+		// Made when missing, but only one level: a missing parent often means an unmounted disk.
+		await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+			if (error.code !== 'EEXIST') throw error;
+		});
+		await access(folder, constants.W_OK);
+		const state = join(folder, stateFolderName);
+		await mkdir(join(state, 'partial'), {recursive: true, mode: 0o700});
+		return state;
+	} catch (error) {
+		throw new PackratError(
+			`the backup folder ${folder} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another with --folder or packrat config set backupFolder DIR`,
+			'config',
+		);
+	}
+}
+
+export async function runBackup(options: RunOptions): Promise<Summary> {
+	const {job} = options;
+	const now = options.now ?? (() => new Date());
+	const started = now();
+	const controller = new AbortController();
+	const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+	const emit = (event: RunEvent) => options.onEvent?.(event);
+	const counts: Counts = {downloaded: 0, unchanged: 0, failed: 0, skipped: 0};
+	const context = {job, emit, counts, bytes: {done: 0}, errors: {count: 0}, signal} as Omit<RunContext, 'logs'> & {logs?: RunLogs};
+	const summary: Summary = {
+		outcome: 'success', mode: job.mode, latestOnly: job.latestOnly, started: started.toISOString(), ended: '', durationMs: 0,
+		counts, bytes: 0, errors: 0, target: job.backupFolder,
+	};
+	const phase = (name: 'connecting' | 'initializing' | 'backing-up' | 'finishing') => emit({type: 'phase', phase: name, at: Date.now()});
+	let pool: Pool | undefined;
+	let release: (() => Promise<void>) | undefined;
+	let planned: PlannedFile[] | undefined;
+
+	try {
+		phase('connecting');
+		const state = await prepareFolder(job.backupFolder);
+		release = (await acquireLock(state, job.backupFolder)).release;
+		const logs = new RunLogs(job.backupFolder, now);
+		context.logs = logs;
+		logs.transfer('INFO', 'run-start', job.server.root, {reply: `${job.mode}${job.latestOnly ? ', latest only' : ''} into ${job.backupFolder}`});
+
+		const first = await connectFirst(job.server, options.decideTrust);
+		if (first.trusted) logs.transfer('INFO', 'trust', job.server.host, {reply: `certificate ${first.trusted} trusted by the user`});
+		pool = new Pool({config: {...job.server, fingerprint: first.trusted ?? job.server.fingerprint}, size: job.connections, retries: job.retries, signal, emit, backoffMs: options.backoffMs});
+		await pool.open(first.client, first.mlsd);
+		emit({type: 'connected', connections: pool.live, tls: first.tls, listing: pool.listing});
+		logs.transfer('INFO', 'connect', job.server.root, {reply: `${pool.live} connections, ${first.tls ? 'TLS' : 'no TLS'}, ${pool.listing}`});
+
+		phase('initializing');
+		let lastScan = 0;
+		const found = await scan(pool, job.server.root, {
+			onProgress(folders, files, bytes) {
+				if (Date.now() - lastScan < 100) return;
+				lastScan = Date.now();
+				emit({type: 'scan', folders, files, bytes});
+			},
+			log: (level, event, path, detail) => logs.transfer(level, event, path, detail),
+		});
+		emit({type: 'scan', folders: found.folders, files: found.files.length, bytes: found.files.reduce((sum, file) => sum + file.size, 0)});
+		if (found.unlisted.length > 0) {
+			const reason = `${found.unlisted.length} folder(s) could not be listed (first: ${found.unlisted[0]!.path}: ${found.unlisted[0]!.reason}); the estimate is incomplete`;
+			emit({type: 'estimate-failed', reason});
+			for (const folder of found.unlisted) logs.error('list', folder.path, folder.reason);
+			context.errors.count += found.unlisted.length;
+		}
+
+		const runs = await readHistory(job.backupFolder);
+		const snapshot = job.mode === 'full' ? localStamp(started) : undefined;
+		const target = snapshot ? join(job.backupFolder, snapshot + incompleteSuffix) : job.backupFolder;
+		if (snapshot) await mkdir(target);
+		const tree = new SafeTree(target);
+		const snapshots = snapshot ? await completeSnapshots(job.backupFolder, runs) : [];
+		const newest = snapshots.at(-1);
+		const previousTree = job.linkUnchanged && newest ? new SafeTree(join(job.backupFolder, newest)) : undefined;
+		planned = await plan({
+			scan: found,
+			latestOnly: job.latestOnly,
+			versionPattern: job.versionPattern,
+			local: async file => (snapshot ? undefined : tree.existing(file.parts)),
+			previous: previousTree ? async file => previousTree.existing(file.parts) : undefined,
+		});
+
+		phase('backing-up');
+		await transferAll(context as RunContext, pool, tree, planned, found, previousTree);
+
+		phase('finishing');
+		const outcome = await finish(context as RunContext, {found, planned, tree, snapshot, started});
+		summary.exportPath = outcome.exportPath;
+		if (snapshot && counts.failed === 0) {
+			await rename(target, join(job.backupFolder, snapshot));
+			summary.snapshot = snapshot;
+			summary.target = join(job.backupFolder, snapshot);
+			const removed = await pruneSnapshots(job.backupFolder, [...snapshots, snapshot], job.keepSnapshots);
+			for (const name of removed) logs.transfer('INFO', 'prune', name, {reply: `snapshot removed (keepSnapshots ${job.keepSnapshots})`});
+		} else if (snapshot) {
+			summary.target = target;
+		}
+
+		if (counts.failed > 0) {
+			summary.outcome = 'failed';
+			summary.reason = `${counts.failed} file(s) failed; see ${logs.errorPath}`;
+			summary.failure = 'files';
+		}
+	} catch (error) {
+		summary.outcome = error instanceof CancelledError || signal.aborted ? 'cancelled' : 'failed';
+		summary.reason = summary.outcome === 'cancelled' ? 'cancelled by the user' : oneLine(error);
+		if (summary.outcome === 'failed') summary.failure = error instanceof PackratError ? error.code : 'internal';
+		if (summary.outcome === 'failed') {
+			context.errors.count++;
+			context.logs?.error('run', job.server.root, summary.reason);
+			emit({type: 'error', time: new Date().toISOString(), message: summary.reason});
+		}
+	} finally {
+		pool?.close();
+	}
+
+	const ended = now();
+	summary.ended = ended.toISOString();
+	summary.durationMs = ended.getTime() - started.getTime();
+	summary.bytes = context.bytes.done;
+	summary.errors = context.errors.count;
+	if (context.logs) {
+		context.logs.transfer(summary.outcome === 'success' ? 'INFO' : 'ERROR', 'run-end', job.server.root, {bytes: summary.bytes, ms: summary.durationMs, reply: `${summary.outcome}${summary.reason ? `: ${summary.reason}` : ''}`});
+		context.logs.flush();
+		await appendHistory(job.backupFolder, summary).catch(() => undefined);
+	}
+
+	await release?.();
+	emit({type: 'phase', phase: 'done', at: Date.now()});
+	emit({type: 'done', summary});
+	return summary;
+}
+
+export function oneLine(error: unknown): string {
+	if (error instanceof PackratError) return error.message;
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	const message = String((error as Error | undefined)?.message ?? error).split('\n')[0]!;
+	return code && !message.includes(code) ? `${message} (${code})` : message;
+}

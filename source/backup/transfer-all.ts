@@ -1,0 +1,129 @@
+/**
+ * Backing up: every planned download on every connection at once (largest first, so the tail
+ * of the run is not one big file on one connection), hard links for `linkUnchanged`, and the
+ * status of each file. Each connection reports the file it is on and its bytes.
+ */
+import {link, rm} from 'node:fs/promises';
+import {join} from 'node:path';
+import {CancelledError, PackratError, replyText} from './errors.js';
+import type {ScanResult} from './listing.js';
+import type {SafeTree} from './local.js';
+import type {PlannedFile} from './plan.js';
+import type {Pool} from './pool.js';
+import type {RunContext} from './run.js';
+import {stateFolderName} from './history.js';
+import {Partials, download} from './transfer.js';
+import {drain} from './work-queue.js';
+
+const diskFaults = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
+
+/** A local write fault ends the run: nothing that follows could be written either. */
+function diskFault(error: unknown, folder: string): PackratError | undefined {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	if (!code || !diskFaults.has(code)) return undefined;
+	const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : code === 'EROFS' ? 'the disk is read-only' : 'the disk reported an I/O error';
+	return new PackratError(`cannot write to the backup folder ${folder}: ${what} (${code}); free space or choose another folder, then run again`, 'local');
+}
+
+export async function transferAll(context: RunContext, pool: Pool, tree: SafeTree, planned: PlannedFile[], found: ScanResult, previous?: SafeTree): Promise<void> {
+	const {counts, logs, emit, job} = context;
+	const partials = new Partials(join(job.backupFolder, stateFolderName, 'partial'));
+	const fail = (item: PlannedFile, reason: string) => {
+		item.status = 'failed';
+		counts.failed++;
+		context.errors.count++;
+		logs.error('download', item.file.path, reason);
+		emit({type: 'error', time: new Date().toISOString(), path: item.file.path, message: reason});
+	};
+
+	for (const entry of found.skipped) {
+		if (entry.status === 'failed') {
+			counts.failed++;
+			context.errors.count++;
+			logs.error('mdtm', entry.path, entry.reason);
+		} else {
+			counts.skipped++;
+		}
+	}
+
+	const downloads: PlannedFile[] = [];
+	let toDownload = 0;
+	for (const item of planned) {
+		if (item.action === 'download') {
+			downloads.push(item);
+			toDownload += item.file.size;
+		}
+	}
+
+	emit({
+		type: 'plan', files: planned.length, bytes: planned.reduce((sum, item) => sum + item.file.size, 0), toDownload: downloads.length,
+		bytesToDownload: toDownload, unchanged: planned.filter(item => item.action === 'unchanged' || item.action === 'link').length, skipped: counts.skipped + planned.filter(item => item.action === 'skip').length,
+	});
+
+	for (const item of planned) {
+		if (item.action === 'unchanged') {
+			item.status = 'unchanged';
+			counts.unchanged++;
+			logs.transfer('INFO', 'unchanged', item.file.path, {bytes: item.file.size});
+		} else if (item.action === 'skip') {
+			item.status = 'skipped';
+			counts.skipped++;
+			logs.transfer('INFO', 'skip', item.file.path, {reply: item.reason});
+		} else if (item.action === 'link') {
+			try {
+				const folder = await tree.folder(item.file.parts.slice(0, -1));
+				await link(join(previous!.root, ...item.file.parts), join(folder, item.file.parts.at(-1)!));
+				item.status = 'unchanged';
+				counts.unchanged++;
+				logs.transfer('INFO', 'link', item.file.path, {bytes: item.file.size});
+			} catch (error) {
+				throw diskFault(error, job.backupFolder) ?? error;
+			}
+		}
+	}
+
+	const active = new Map<number, {path: string; size: number; held: () => number}>();
+	const ticker = setInterval(() => {
+		for (const [slot, transfer] of active) emit({type: 'file-progress', slot, path: transfer.path, bytes: transfer.held(), size: transfer.size});
+	}, 250);
+	ticker.unref();
+
+	downloads.sort((a, b) => a.file.size - b.file.size);
+	try {
+		await drain(pool, downloads, async (item, slot) => {
+			const {file} = item;
+			const started = Date.now();
+			const transfer = {path: file.path, size: file.size, held: () => 0};
+			active.set(slot.index, transfer);
+			emit({type: 'file-start', slot: slot.index, path: file.path, size: file.size, offset: 0});
+			try {
+				const result = await pool.attempt(slot, file.path, async client => download(client, file, partials, held => (transfer.held = held)));
+				const aside = await tree.place(result.temporary, file.parts);
+				await rm(partials.paths(file).sidecar, {force: true});
+				item.status = 'downloaded';
+				counts.downloaded++;
+				context.bytes.done += result.bytes;
+				const resumed = result.resumedFrom > 0 ? `resumed at byte ${result.resumedFrom}` : undefined;
+				logs.transfer('INFO', 'download', file.path, {bytes: result.bytes, ms: Date.now() - started, reply: resumed});
+				if (aside) logs.transfer('INFO', 'keep-older', file.path, {reply: `older copy kept as ${aside}`});
+				emit({type: 'file-done', slot: slot.index, path: file.path, status: 'downloaded', bytes: result.bytes});
+			} catch (error) {
+				const fatal = diskFault(error, job.backupFolder);
+				if (fatal) {
+					await partials.drop(file).catch(() => undefined);
+					throw fatal;
+				}
+
+				if (error instanceof CancelledError || context.signal.aborted) throw new CancelledError();
+				if (error instanceof PackratError && error.code === 'server') throw error;
+				const reason = error instanceof PackratError ? error.message : replyText(error);
+				fail(item, reason);
+				emit({type: 'file-done', slot: slot.index, path: file.path, status: 'failed', bytes: 0, reason});
+			} finally {
+				active.delete(slot.index);
+			}
+		});
+	} finally {
+		clearInterval(ticker);
+	}
+}

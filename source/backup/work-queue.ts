@@ -1,0 +1,56 @@
+/**
+ * A queue that grows while it is worked (listing finds folders) and is drained by one worker
+ * per pool slot, so every connection stays busy until nothing is left.
+ */
+import {PackratError} from './errors.js';
+import {SlotRetired, type Pool, type Slot} from './pool.js';
+
+export async function drain<T>(pool: Pool, items: T[], work: (item: T, slot: Slot, queue: T[]) => Promise<void>): Promise<void> {
+	let active = 0;
+	let failure: unknown;
+	let wake: (() => void) | undefined;
+	const notify = () => {
+		wake?.();
+		wake = undefined;
+	};
+
+	const worker = async (slot: Slot) => {
+		while (failure === undefined && !slot.retired) {
+			const item = items.pop();
+			if (item === undefined) {
+				if (active === 0) break;
+				await new Promise<void>(resolve => {
+					const previous = wake;
+					wake = () => {
+						previous?.();
+						resolve();
+					};
+				});
+				continue;
+			}
+
+			active++;
+			try {
+				await work(item, slot, items);
+			} catch (error) {
+				if (error instanceof SlotRetired) {
+					items.push(item);
+				} else {
+					failure ??= error;
+				}
+			} finally {
+				active--;
+				notify();
+			}
+		}
+
+		notify();
+	};
+
+	await Promise.all(pool.slots.filter(slot => !slot.retired).map(async slot => worker(slot)));
+	if (failure !== undefined) throw failure;
+	if (items.length > 0) {
+		if (pool.live === 0) throw new PackratError('the server gave no connection to work with');
+		await drain(pool, items, work);
+	}
+}

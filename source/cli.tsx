@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * packrat's command line: the Backup window by default, or a headless command.
+ */
+import meow from 'meow';
+import {PackratError} from './backup/errors.js';
+import {configCommand} from './commands/config.js';
+import {runCommand} from './commands/run.js';
+import type {Overrides} from './settings/job.js';
+
+const help = `
+	Usage
+	  $ packrat                       open the Backup window
+	  $ packrat run [options]         one backup now, without the window (for cron or systemd)
+	  $ packrat config path           where the settings file is
+	  $ packrat config get [KEY]      show one setting, or all
+	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
+	  $ packrat config unset KEY      back to the default
+
+	Options for run
+	  --full, --incremental       the mode for this run (default: the mode setting)
+	  --latest-only               only the latest version of each project
+	  --no-latest-only            every version
+	  --folder DIR                back up into DIR for this run
+	  --connections N             1 to 16 connections at once
+	  --json                      JSON lines instead of readable lines
+
+	Options
+	  --profile NAME              use the settings NAME.json instead of config.json
+	  --ascii                     draw the window with ASCII only
+	  --help, --version
+
+	Exit codes of run: 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+
+	Examples
+	  $ packrat config set server.host ftp.example.com
+	  $ echo "$SECRET" | packrat config set server.password -
+	  $ packrat config set backupFolder /srv/backup
+	  $ packrat run --full --latest-only
+	  $ PACKRAT_PASSWORD=… packrat run --json --folder /mnt/usb/backup
+`;
+
+const cli = meow(help, {
+	importMeta: import.meta,
+	allowUnknownFlags: false,
+	flags: {
+		full: {type: 'boolean'},
+		incremental: {type: 'boolean'},
+		latestOnly: {type: 'boolean'},
+		folder: {type: 'string'},
+		connections: {type: 'number'},
+		json: {type: 'boolean', default: false},
+		profile: {type: 'string'},
+		ascii: {type: 'boolean', default: false},
+	},
+});
+
+const out = {line: (text: string) => process.stdout.write(`${text}\n`), error: (text: string) => process.stderr.write(`${text}\n`)};
+
+function fail(message: string, code = 2): never {
+	process.stderr.write(`packrat: ${message}\n`);
+	process.exit(code);
+}
+
+function overrides(): Overrides {
+	const {flags} = cli;
+	if (flags.full && flags.incremental) fail('--full and --incremental exclude each other: give one');
+	const result: Overrides = {};
+	if (flags.full) result.mode = 'full';
+	if (flags.incremental) result.mode = 'incremental';
+	if (flags.latestOnly !== undefined) result.latestOnly = flags.latestOnly;
+	if (flags.folder !== undefined) result.folder = flags.folder;
+	if (flags.connections !== undefined) {
+		if (!Number.isInteger(flags.connections) || flags.connections < 1 || flags.connections > 16) fail('--connections must be a whole number from 1 to 16');
+		result.connections = flags.connections;
+	}
+
+	return result;
+}
+
+async function main(): Promise<number> {
+	const [command, ...rest] = cli.input;
+	if (command === 'run') {
+		if (rest.length > 0) fail(`run takes no words (got ${rest.join(' ')}); see packrat --help`);
+		const controller = new AbortController();
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => controller.abort());
+		return runCommand({...overrides(), json: cli.flags.json, profile: cli.flags.profile}, out, controller.signal);
+	}
+
+	if (command === 'config') return configCommand(rest, cli.flags.profile, out);
+	if (command !== undefined) fail(`unknown command ${JSON.stringify(command)}; see packrat --help`);
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		fail('the Backup window needs a terminal; for cron, scripts and pipes use "packrat run" (see packrat --help)');
+	}
+
+	const {openWindow} = await import('./window.js');
+	return openWindow({profile: cli.flags.profile, ascii: cli.flags.ascii});
+}
+
+main().then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof PackratError) fail(error.message, error.code === 'config' ? 2 : 1);
+		fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, 1);
+	},
+);

@@ -1,0 +1,93 @@
+/**
+ * `packrat run`: one backup now, without the window, for cron or systemd. Readable lines, or
+ * JSON lines with --json; exit 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+ */
+import {escapeControl} from '../backup/names.js';
+import type {RunEvent, Summary} from '../backup/events.js';
+import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
+import {runBackup} from '../backup/run.js';
+import {bytes, duration, rate} from '../format.js';
+import type {Overrides} from '../settings/job.js';
+import {toJob} from '../settings/job.js';
+import {SettingsStore} from '../settings/store.js';
+
+export type RunFlags = Overrides & {json: boolean; profile?: string};
+
+type Out = {line: (text: string) => void; error: (text: string) => void};
+
+const phaseNames = {connecting: 'Connecting', initializing: 'Initializing', 'backing-up': 'Backing up', finishing: 'Finishing', done: 'Done'} as const;
+
+export function summaryLine(summary: Summary): string {
+	const {counts} = summary;
+	const word = summary.outcome === 'success' ? 'Done' : summary.outcome === 'failed' ? 'Failed' : 'Cancelled';
+	const figures = `${counts.downloaded} downloaded, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.skipped} skipped, ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}`;
+	return `${word}: ${figures}${summary.reason ? ` — ${summary.reason}` : ''}`;
+}
+
+/** The readable line for an event, or undefined when the event prints nothing by itself. */
+function textLine(event: RunEvent, progress: Progress): string | undefined {
+	switch (event.type) {
+		case 'phase':
+			return event.phase === 'done' ? undefined : `${phaseNames[event.phase]}…`;
+		case 'connected':
+			return `Connected: ${event.connections} connection(s), ${event.tls ? 'TLS' : 'no TLS'}, listing with ${event.listing}`;
+		case 'connections':
+			return `The server allows fewer connections: going on with ${event.connections} (${event.reason})`;
+		case 'estimate-failed':
+			return `The estimate is incomplete: ${event.reason}`;
+		case 'plan':
+			return `Found ${event.files} files (${bytes(event.bytes)}) in ${progress.scan.folders} folders: ${event.toDownload} to download (${bytes(event.bytesToDownload)}), ${event.unchanged} unchanged, ${event.skipped} skipped`;
+		case 'retry':
+			return `Retrying ${escapeControl(event.path)} in ${Math.round(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`;
+		case 'error':
+			return `Error: ${event.path ? `${escapeControl(event.path)}: ` : ''}${escapeControl(event.message)}`;
+		case 'done':
+			return summaryLine(event.summary);
+		default:
+			return undefined;
+	}
+}
+
+function progressLine(progress: Progress): string | undefined {
+	if (progress.phase === 'initializing') return `Initializing: ${progress.scan.folders} folders, ${progress.scan.files} files, ${bytes(progress.scan.bytes)} found so far`;
+	if (progress.phase !== 'backing-up' || !progress.plan) return undefined;
+	const left = eta(progress);
+	return `Backing up: ${progress.filesDone}/${progress.plan.toDownload} files, ${bytes(bytesNow(progress))} of ${bytes(progress.plan.bytesToDownload)}, ${rate(progress.rate)}${left === undefined ? '' : `, ETA ${duration(left)}`}`;
+}
+
+export async function runCommand(flags: RunFlags, out: Out, signal: AbortSignal, everyMs = 5000): Promise<number> {
+	const store = new SettingsStore(flags.profile);
+	const job = toJob(store.all(), flags);
+	let progress = idleProgress;
+	let lastProgress = 0;
+	const lastSlotLine = new Map<number, number>();
+	const onEvent = (event: RunEvent) => {
+		progress = reduce(progress, event);
+		if (flags.json) {
+			if (event.type === 'file-progress') {
+				if (Date.now() - (lastSlotLine.get(event.slot) ?? 0) < 1000) return;
+				lastSlotLine.set(event.slot, Date.now());
+			}
+
+			out.line(JSON.stringify(event));
+			return;
+		}
+
+		const line = textLine(event, progress);
+		if (line !== undefined) {
+			(event.type === 'error' ? out.error : out.line)(line);
+			return;
+		}
+
+		if ((event.type === 'scan' || event.type === 'file-done' || event.type === 'file-progress') && Date.now() - lastProgress >= everyMs) {
+			lastProgress = Date.now();
+			const text = progressLine(progress);
+			if (text) out.line(text);
+		}
+	};
+
+	const summary = await runBackup({job, signal, onEvent});
+	if (summary.outcome === 'success') return 0;
+	if (summary.outcome === 'cancelled') return 130;
+	return summary.failure === 'config' ? 2 : 1;
+}

@@ -1,0 +1,50 @@
+/**
+ * From settings (and a run's overrides) to the Job the engine runs, with every problem that
+ * would make the job misconfigured named with its fix.
+ */
+import {resolve} from 'node:path';
+import {PackratError} from '../backup/errors.js';
+import {normalizeRoot} from '../backup/names.js';
+import type {Job} from '../backup/run.js';
+import type {Mode, Settings} from './keys.js';
+import {resolvePassword} from './password.js';
+
+export type Overrides = {mode?: Mode; latestOnly?: boolean; folder?: string; connections?: number};
+
+export function defaultPort(settings: Settings): number {
+	return settings.server.port ?? (settings.server.tls === 'implicit' ? 990 : 21);
+}
+
+/** Why this job cannot run, with the fix, or undefined. */
+export function misconfiguration(settings: Settings, overrides: Overrides = {}): string | undefined {
+	if (!settings.server.host) return 'no server is set: packrat config set server.host NAME (or o in the window)';
+	if (!overrides.folder && !settings.backupFolder) return 'no backup folder is set: packrat config set backupFolder DIR, or --folder DIR (or f in the window)';
+	return undefined;
+}
+
+export function toJob(settings: Settings, overrides: Overrides = {}): Job {
+	const problem = misconfiguration(settings, overrides);
+	if (problem) throw new PackratError(problem, 'config');
+	const host = settings.server.host!;
+	const user = settings.server.user;
+	return {
+		server: {
+			host,
+			port: defaultPort(settings),
+			user,
+			password: resolvePassword(host, user, settings.server.password).password,
+			tls: settings.server.tls,
+			fingerprint: settings.server.fingerprint,
+			root: normalizeRoot(settings.server.root),
+			timeoutMs: settings.timeoutSeconds * 1000,
+		},
+		backupFolder: resolve(overrides.folder ?? settings.backupFolder!),
+		mode: overrides.mode ?? settings.mode,
+		latestOnly: overrides.latestOnly ?? settings.latestOnly,
+		connections: overrides.connections ?? settings.connections,
+		keepSnapshots: settings.keepSnapshots,
+		linkUnchanged: settings.linkUnchanged,
+		versionPattern: settings.versionPattern,
+		retries: settings.retries,
+	};
+}

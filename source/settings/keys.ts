@@ -1,0 +1,158 @@
+/**
+ * The settings contract (SPEC: Settings keys). One table drives the conf JSON schema, the
+ * parsing of `packrat config set KEY VALUE`, its error messages and the README.
+ */
+export type TlsMode = 'none' | 'explicit' | 'implicit';
+export type Mode = 'incremental' | 'full';
+
+export type Settings = {
+	server: {
+		host?: string;
+		port?: number;
+		user: string;
+		password?: string;
+		tls: TlsMode;
+		fingerprint?: string;
+		root: string;
+	};
+	backupFolder?: string;
+	mode: Mode;
+	latestOnly: boolean;
+	startAt: string;
+	repeat: string;
+	armed: boolean;
+	connections: number;
+	keepSnapshots: number;
+	linkUnchanged: boolean;
+	versionPattern?: string;
+	retries: number;
+	timeoutSeconds: number;
+	hooks: {afterRun?: string};
+};
+
+type KeyKind = 'string' | 'integer' | 'boolean';
+
+export type KeySpec = {
+	key: string;
+	kind: KeyKind;
+	/** What the key accepts, as said in an error: "… must be <accepts>". */
+	accepts: string;
+	default?: string | number | boolean;
+	min?: number;
+	max?: number;
+	values?: readonly string[];
+	/** Extra check for strings; returns an error text or undefined. */
+	check?: (value: string) => string | undefined;
+	secret?: boolean;
+};
+
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+const fingerprint = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
+
+export function checkRepeat(value: string): string | undefined {
+	if (value === 'daily') return undefined;
+	const every = /^every (\d+)h$/.exec(value);
+	if (every) {
+		const hours = Number(every[1]);
+		return hours >= 1 && hours <= 24 ? undefined : 'the hours of "every Nh" must be from 1 to 24';
+	}
+
+	const fields = value.trim().split(/\s+/);
+	if ((fields.length === 5 || fields.length === 6) && fields.every(field => /^[\d*/,?LW#A-Za-z-]+$/.test(field))) {
+		return undefined;
+	}
+
+	return 'expected "daily", "every Nh" or a cron expression of 5 or 6 fields';
+}
+
+export function checkVersionPattern(value: string): string | undefined {
+	try {
+		const pattern = new RegExp(value, 'i');
+		if (!/\(\?<version>/.test(value)) return 'the pattern has no named group (?<version>…)';
+		void pattern;
+		return undefined;
+	} catch (error) {
+		return `it is not a valid regular expression (${(error as Error).message})`;
+	}
+}
+
+export const keySpecs: readonly KeySpec[] = [
+	{key: 'server.host', kind: 'string', accepts: 'a host name or address', check: v => (v.trim() === '' || /\s/.test(v) ? 'a host name has no spaces' : undefined)},
+	{key: 'server.port', kind: 'integer', accepts: 'a whole number from 1 to 65535', min: 1, max: 65_535},
+	{key: 'server.user', kind: 'string', accepts: 'a user name', default: 'anonymous'},
+	{key: 'server.password', kind: 'string', accepts: 'a password', secret: true},
+	{key: 'server.tls', kind: 'string', accepts: 'one of none, explicit, implicit', values: ['none', 'explicit', 'implicit'], default: 'explicit'},
+	{key: 'server.fingerprint', kind: 'string', accepts: 'a SHA-256 fingerprint like AA:BB:… (32 pairs)', check: v => (fingerprint.test(v) ? undefined : 'expected 32 hex pairs separated by colons')},
+	{key: 'server.root', kind: 'string', accepts: 'a remote path starting with /', default: '/', check: v => (v.startsWith('/') ? undefined : 'the remote path must start with /')},
+	{key: 'backupFolder', kind: 'string', accepts: 'a local folder path', check: v => (v.trim() === '' ? 'the path is empty' : undefined)},
+	{key: 'mode', kind: 'string', accepts: 'incremental or full', values: ['incremental', 'full'], default: 'incremental'},
+	{key: 'latestOnly', kind: 'boolean', accepts: 'true or false', default: false},
+	{key: 'startAt', kind: 'string', accepts: 'a time as HH:MM (00:00 to 23:59)', default: '03:00', check: v => (hhmm.test(v) ? undefined : 'expected HH:MM')},
+	{key: 'repeat', kind: 'string', accepts: 'daily, every Nh, or a cron expression', default: 'daily', check: checkRepeat},
+	{key: 'armed', kind: 'boolean', accepts: 'true or false', default: false},
+	{key: 'connections', kind: 'integer', accepts: 'a whole number from 1 to 16', min: 1, max: 16, default: 4},
+	{key: 'keepSnapshots', kind: 'integer', accepts: 'a whole number, 0 or more (0 keeps all)', min: 0, max: 100_000, default: 0},
+	{key: 'linkUnchanged', kind: 'boolean', accepts: 'true or false', default: false},
+	{key: 'versionPattern', kind: 'string', accepts: 'a regular expression with a named group (?<version>…)', check: checkVersionPattern},
+	{key: 'retries', kind: 'integer', accepts: 'a whole number from 0 to 100', min: 0, max: 100, default: 5},
+	{key: 'timeoutSeconds', kind: 'integer', accepts: 'a whole number of seconds from 1 to 3600', min: 1, max: 3600, default: 30},
+	{key: 'hooks.afterRun', kind: 'string', accepts: 'a shell command'},
+];
+
+export function findKey(key: string): KeySpec | undefined {
+	return keySpecs.find(spec => spec.key === key);
+}
+
+/** Parse a command-line value for a key; throws an Error whose message is the one line to print. */
+export function parseValue(spec: KeySpec, raw: string): string | number | boolean {
+	const fail = (why?: string): never => {
+		throw new Error(`${spec.key} must be ${spec.accepts}${why ? `: ${why}` : ''} (got ${JSON.stringify(raw)})`);
+	};
+
+	if (spec.kind === 'boolean') {
+		if (raw === 'true') return true;
+		if (raw === 'false') return false;
+		return fail();
+	}
+
+	if (spec.kind === 'integer') {
+		if (!/^-?\d+$/.test(raw)) return fail();
+		const value = Number(raw);
+		if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) return fail();
+		return value;
+	}
+
+	if (spec.values && !spec.values.includes(raw)) return fail();
+	const why = spec.check?.(raw);
+	if (why) return fail(why);
+	return raw;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+function leafSchema(spec: KeySpec): JsonSchema {
+	if (spec.kind === 'boolean') return {type: 'boolean'};
+	if (spec.kind === 'integer') return {type: 'integer', minimum: spec.min, maximum: spec.max};
+	if (spec.values) return {type: 'string', enum: [...spec.values]};
+	if (spec.key === 'startAt') return {type: 'string', pattern: hhmm.source};
+	if (spec.key === 'server.fingerprint') return {type: 'string', pattern: fingerprint.source};
+	if (spec.key === 'server.root') return {type: 'string', pattern: '^/'};
+	return {type: 'string'};
+}
+
+/** The conf schema: an object per dotted prefix, with every key of the table. */
+export function confSchema(): Record<string, JsonSchema> {
+	const schema: Record<string, JsonSchema> = {};
+	for (const spec of keySpecs) {
+		const [head, tail] = spec.key.split('.') as [string, string | undefined];
+		if (tail === undefined) {
+			schema[head] = leafSchema(spec);
+			continue;
+		}
+
+		const group = (schema[head] ??= {type: 'object', properties: {}, additionalProperties: false}) as {properties: Record<string, JsonSchema>};
+		group.properties[tail] = leafSchema(spec);
+	}
+
+	return schema;
+}
