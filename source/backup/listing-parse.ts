@@ -46,15 +46,16 @@ function mlsdLine(line: string): ListedEntry | undefined {
 
 // Type and permissions, links, owner, group, size, date (`Nov 20` or `2026-11-20`), time or year, then one space and the name.
 const unixLine =
-	/^([-dlbcps])[-rwxsStTL]{9}[+@.]?\s+\d+\s+(?:\S+\s+){1,2}?(\d+)\s+((?:\S{3}\s+\d{1,2}|\d{1,2}\s+\S{3}|\d{4}-\d{2}-\d{2})\s+(?:\d{1,2}:\d{2}|\d{4}))\s(.*)$/;
+	/^([-dlbcps])[-rwxsStTL]{9}[+@.]?\s+\d+\s+(?:\S+\s+){1,4}?(\d+)\s+((?:\S{3}\s+\d{1,2}|\d{1,2}\s+\S{3}|\d{4}-\d{2}-\d{2})\s+(?:\d{1,2}:\d{2}|\d{4}))\s(.*)$/;
 
-function unixListLine(line: string): ListedEntry | undefined {
+/** An entry, `null` for the `.` and `..` of `LIST -a`, or undefined when the line is not of this format. */
+function unixListLine(line: string): ListedEntry | null | undefined {
 	const match = unixLine.exec(line);
 	if (!match) return undefined;
 	const [, type, size, date, rest] = match as unknown as [string, string, string, string, string];
 	const kind: EntryKind = type === 'd' ? 'directory' : type === 'l' ? 'symlink' : 'file';
 	const name = kind === 'symlink' && rest.includes(' -> ') ? rest.slice(0, rest.indexOf(' -> ')) : rest;
-	if (kind === 'directory' && (name === '.' || name === '..')) return undefined;
+	if (kind === 'directory' && (name === '.' || name === '..')) return null;
 	return {name, kind, size: Number(size), rawDate: date.replace(/\s+/g, ' ')};
 }
 
@@ -79,7 +80,9 @@ export function parseListing(text: string, mlsd: boolean): {entries: ListedEntry
 	for (const raw of text.split('\n')) {
 		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
 		if (line.trim() === '' || (!mlsd && /^total \d+/.test(line))) continue;
-		const entry = mlsd ? mlsdLine(line) : (unixListLine(line) ?? dosListLine(line));
+		const unix = mlsd ? undefined : unixListLine(line);
+		const entry = mlsd ? mlsdLine(line) : unix === undefined ? dosListLine(line) : unix;
+		if (entry === null) continue;
 		if (entry === undefined) {
 			if (!(mlsd && /type=(c|p)dir/i.test(line))) unparsed.push(line);
 			continue;

@@ -21,7 +21,6 @@ const named: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r', '\
  * clear the screen or forge a log line. Printable text, unicode included, is kept as it is.
  */
 export function escapeControl(text: string): string {
-	// eslint-disable-next-line no-control-regex
 	return text.replace(/[\u0000-\u001F\u007F-\u009F\\]/g, char => named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

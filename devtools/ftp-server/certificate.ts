@@ -1,0 +1,40 @@
+// A self-signed certificate for CN=localhost / IP 127.0.0.1, made once per process.
+import {X509Certificate} from 'node:crypto';
+import {generate} from 'selfsigned';
+
+export type Certificate = {key: string; cert: string; fingerprint: string};
+
+const DAY = 24 * 60 * 60 * 1000;
+let cached: Promise<Certificate> | undefined;
+
+export function getCertificate(): Promise<Certificate> {
+	cached ??= createCertificate().catch((error: unknown) => {
+		cached = undefined;
+		throw error;
+	});
+	return cached;
+}
+
+async function createCertificate(): Promise<Certificate> {
+	const now = Date.now();
+	const pems = await generate([{name: 'commonName', value: 'localhost'}], {
+		keyType: 'ec',
+		curve: 'P-256',
+		algorithm: 'sha256',
+		notBeforeDate: new Date(now - DAY),
+		notAfterDate: new Date(now + 365 * DAY),
+		extensions: [
+			{name: 'basicConstraints', cA: false},
+			{name: 'keyUsage', digitalSignature: true, keyEncipherment: true},
+			{name: 'extKeyUsage', serverAuth: true},
+			{
+				name: 'subjectAltName',
+				altNames: [
+					{type: 2, value: 'localhost'},
+					{type: 7, ip: '127.0.0.1'},
+				],
+			},
+		],
+	});
+	return {key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256};
+}

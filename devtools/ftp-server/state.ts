@@ -1,0 +1,38 @@
+// Per-instance settings of the test servers, looked up by the shared (process-wide) command handlers.
+import type {Server, Socket} from 'node:net';
+import type {FtpSrv} from './internals.js';
+
+export type TlsMode = 'none' | 'explicit' | 'implicit';
+
+export type ServerState = {
+	mlsd: boolean;
+	tls: TlsMode;
+	/** Every socket accepted by the control server or a passive data server, so close() can destroy them. */
+	sockets: Set<Socket>;
+	/** Passive data servers that are still open. */
+	dataServers: Set<Server>;
+};
+
+const states = new WeakMap<FtpSrv, ServerState>();
+
+export function createState(server: FtpSrv, settings: {mlsd: boolean; tls: TlsMode}): ServerState {
+	const state: ServerState = {...settings, sockets: new Set(), dataServers: new Set()};
+	states.set(server, state);
+	return state;
+}
+
+/** The state of a test server, or undefined for an ftp-srv server that this module did not start. */
+export function stateOf(server: FtpSrv): ServerState | undefined {
+	return states.get(server);
+}
+
+export function trackSocket(state: ServerState, socket: Socket): void {
+	state.sockets.add(socket);
+	socket.setNoDelay(true); // replies and data are written in pieces: don't let Nagle + delayed ACK add 40 ms
+	socket.once('close', () => state.sockets.delete(socket));
+}
+
+export function trackServer(state: ServerState, server: Server): void {
+	state.dataServers.add(server);
+	server.once('close', () => state.dataServers.delete(server));
+}

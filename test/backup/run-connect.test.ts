@@ -1,0 +1,99 @@
+import {createServer} from 'node:net';
+import {describe, expect, it} from 'vitest';
+import {startFtpServer} from '../../devtools/ftp-server.js';
+import {writeTree} from '../../devtools/sample-data.js';
+import {runBackup} from '../../source/backup/run.js';
+import type {CertificateQuestion} from '../../source/backup/events.js';
+import {makeJob, tempDir, tree} from '../helpers/fixture.js';
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as {port: number};
+	await new Promise(resolve => server.close(resolve));
+	return port;
+}
+
+describe('connecting', () => {
+	for (const tls of ['explicit', 'implicit'] as const) {
+		it(`${tls} TLS: refuses an untrusted certificate with its fingerprint, trusts it by fingerprint`, async () => {
+			const source = await tempDir();
+			await writeTree(source, {'u/a.txt': {content: 'secret data'}});
+			const server = await startFtpServer({root: source, tls, mlsd: true, user: 'alice', password: 'pw'});
+			try {
+				const untrusted = await runBackup({job: makeJob(server, await tempDir(), {server: {host: '127.0.0.1', port: server.port, user: 'alice', password: 'pw', tls, root: '/', timeoutMs: 5000}})});
+				expect(untrusted.outcome).toBe('failed');
+				expect(untrusted.failure).toBe('trust');
+				expect(untrusted.reason).toContain(server.fingerprint);
+				expect(untrusted.reason).toContain('packrat config set server.fingerprint');
+
+				const backup = await tempDir();
+				const pinned = await runBackup({job: makeJob(server, backup, {server: {host: '127.0.0.1', port: server.port, user: 'alice', password: 'pw', tls, fingerprint: server.fingerprint, root: '/', timeoutMs: 5000}})});
+				expect(pinned.outcome).toBe('success');
+				expect(await tree(backup)).toMatchObject({'u/a.txt': {text: 'secret data'}});
+			} finally {
+				await server.close();
+			}
+		});
+	}
+
+	it('asks about an untrusted certificate when a view can answer, and goes on when trusted', async () => {
+		const source = await tempDir();
+		await writeTree(source, {'a.txt': {content: 'a'}});
+		const server = await startFtpServer({root: source, tls: 'explicit'});
+		try {
+			const questions: CertificateQuestion[] = [];
+			const summary = await runBackup({
+				job: makeJob(server, await tempDir(), {server: {host: '127.0.0.1', port: server.port, user: 'u', password: 'p', tls: 'explicit', root: '/', timeoutMs: 5000}}),
+				decideTrust: async question => {
+					questions.push(question);
+					return true;
+				},
+			});
+			expect(summary.outcome).toBe('success');
+			expect(questions).toHaveLength(1);
+			expect(questions[0]!.fingerprint).toBe(server.fingerprint);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('explains a wrong password, a refused port, an unknown host, a plain server asked for TLS, and a missing root', async () => {
+		const source = await tempDir();
+		await writeTree(source, {'a.txt': {content: 'a'}});
+		const server = await startFtpServer({root: source, user: 'alice', password: 'right'});
+		try {
+			const base = {host: '127.0.0.1', port: server.port, user: 'alice', password: 'wrong', tls: 'none' as const, root: '/', timeoutMs: 5000};
+			const wrong = await runBackup({job: makeJob(server, await tempDir(), {server: base})});
+			expect(wrong.reason).toMatch(/refused the login of user alice .*check server.user and the password/);
+			expect(wrong.reason).not.toContain('wrong');
+
+			const refused = await runBackup({job: makeJob(server, await tempDir(), {server: {...base, port: await freePort()}})});
+			expect(refused.reason).toMatch(/refused the connection: is the FTP server running there, and is server.port right\?/);
+
+			const unknown = await runBackup({job: makeJob(server, await tempDir(), {server: {...base, host: 'no-such-host.invalid'}})});
+			expect(unknown.reason).toMatch(/unknown host no-such-host.invalid: check server.host/);
+
+			const noTls = await runBackup({job: makeJob(server, await tempDir(), {server: {...base, password: 'right', tls: 'explicit'}})});
+			expect(noTls.reason).toMatch(/does not offer TLS .*server.tls none/);
+
+			const missing = await runBackup({job: makeJob(server, await tempDir(), {server: {...base, password: 'right', root: '/nope'}})});
+			expect(missing).toMatchObject({outcome: 'failed', failure: 'config'});
+			expect(missing.reason).toMatch(/the root path \/nope cannot be listed on the server .*check server.root/);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('refuses a backup folder that cannot be written, naming it and the fix', async () => {
+		const source = await tempDir();
+		const server = await startFtpServer({root: source});
+		try {
+			const summary = await runBackup({job: makeJob(server, '/proc/packrat-cannot-be-here')});
+			expect(summary).toMatchObject({outcome: 'failed', failure: 'config'});
+			expect(summary.reason).toMatch(/the backup folder \/proc\/packrat-cannot-be-here cannot be written .*--folder/);
+		} finally {
+			await server.close();
+		}
+	});
+});

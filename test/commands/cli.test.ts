@@ -1,0 +1,109 @@
+import {readFile, stat, writeFile, mkdir} from 'node:fs/promises';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
+import {writeTree} from '../../devtools/sample-data.js';
+import {runCli} from '../helpers/cli.js';
+import {tempDir, tree} from '../helpers/fixture.js';
+
+describe('packrat run and config', () => {
+	let server: FtpTestServer;
+	let source: string;
+
+	beforeAll(async () => {
+		source = await tempDir();
+		await writeTree(source, {
+			'alice/Plan v1.dh': {content: 'one', mtime: new Date('2026-01-01T00:00:01Z')},
+			'alice/Plan v2.dh': {content: 'two', mtime: new Date('2026-02-01T00:00:02Z')},
+		});
+		server = await startFtpServer({root: source, mlsd: true, user: 'alice', password: 'hunter2'});
+	});
+
+	afterAll(async () => server.close());
+
+	async function configured(): Promise<string> {
+		const home = await tempDir();
+		for (const [key, value] of [['server.host', '127.0.0.1'], ['server.port', String(server.port)], ['server.user', 'alice'], ['server.tls', 'none'], ['backupFolder', join(home, 'backup')]]) {
+			const result = await runCli(['config', 'set', key!, value!], {home});
+			expect(result).toMatchObject({code: 0, stderr: ''});
+		}
+
+		return home;
+	}
+
+	it('runs a backup with readable lines and exit 0; the password never shows', async () => {
+		const home = await configured();
+		const result = await runCli(['run', '--latest-only'], {home, env: {PACKRAT_PASSWORD: 'hunter2'}});
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/^Connecting…$/m);
+		expect(result.stdout).toMatch(/^Found 2 files \(6 B\) in 2 folders: 1 to download \(3 B\), 0 unchanged, 1 skipped$/m);
+		expect(result.stdout).toMatch(/^Done: 1 downloaded, 0 unchanged, 0 failed, 1 skipped, 3 B in 0:0\d$/m);
+		expect(await tree(join(home, 'backup'))).toEqual({'alice/Plan v2.dh': {text: 'two', mtime: Date.parse('2026-02-01T00:00:02Z') / 1000}});
+		const log = await readFile(join(home, 'backup', 'packrat-transfer.log'), 'utf8');
+		expect(log + result.stdout).not.toContain('hunter2');
+	});
+
+	it('prints JSON lines with --json, ending with the summary', async () => {
+		const home = await configured();
+		const result = await runCli(['run', '--json', '--full', '--folder', join(home, 'elsewhere')], {home, env: {PACKRAT_PASSWORD: 'hunter2'}});
+		expect(result.code).toBe(0);
+		const events = result.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; summary?: {outcome: string; mode: string; counts: {downloaded: number}}});
+		expect(events[0]).toMatchObject({type: 'phase', phase: 'connecting'});
+		expect(events.at(-1)).toMatchObject({type: 'done', summary: {outcome: 'success', mode: 'full', counts: {downloaded: 2}}});
+	});
+
+	it('exits 1 with one line when the run fails, and 2 for bad usage or settings', async () => {
+		const home = await configured();
+		const wrong = await runCli(['run'], {home, env: {PACKRAT_PASSWORD: 'not-it'}});
+		expect(wrong.code).toBe(1);
+		expect(wrong.stderr).toMatch(/^Error: the server refused the login of user alice/m);
+		expect(wrong.stderr + wrong.stdout).not.toContain('not-it');
+		expect(wrong.stderr + wrong.stdout).not.toMatch(/\n\s+at /);
+
+		const both = await runCli(['run', '--full', '--incremental'], {home});
+		expect(both).toMatchObject({code: 2, stderr: 'packrat: --full and --incremental exclude each other: give one\n'});
+		const unknown = await runCli(['run', '--fast'], {home});
+		expect(unknown.code).toBe(2);
+
+		const empty = await tempDir();
+		const nothing = await runCli(['run'], {home: empty});
+		expect(nothing).toMatchObject({code: 2, stderr: 'packrat: no server is set: packrat config set server.host NAME (or o in the window)\n'});
+
+		const damaged = await tempDir();
+		await mkdir(join(damaged, 'config', 'packrat'), {recursive: true});
+		await writeFile(join(damaged, 'config', 'packrat', 'config.json'), '{"server": ');
+		const broken = await runCli(['run'], {home: damaged});
+		expect(broken.code).toBe(2);
+		expect(broken.stderr).toMatch(/^packrat: the settings file .*config\.json is damaged \(.*\): fix it, or move it away to start afresh\n$/);
+	});
+
+	it('stores settings with owner-only mode, refuses bad values naming the key, and keeps profiles apart', async () => {
+		const home = await tempDir();
+		const path = (await runCli(['config', 'path'], {home})).stdout.trim();
+		expect(path).toBe(join(home, 'config', 'packrat', 'config.json'));
+		expect(await runCli(['config', 'set', 'server.port', '99999'], {home})).toMatchObject({code: 2, stderr: 'packrat: server.port must be a whole number from 1 to 65535 (got "99999")\n'});
+		expect(await runCli(['config', 'set', 'nonsense', '1'], {home})).toMatchObject({code: 2});
+		expect((await runCli(['config', 'set', 'mode', 'full'], {home})).code).toBe(0);
+		expect((await runCli(['config', 'get', 'mode'], {home})).stdout).toBe('full\n');
+		expect((await stat(path)).mode & 0o777).toBe(0o600);
+		expect((await runCli(['config', 'get', 'mode', '--profile', 'work'], {home})).stdout).toBe('incremental\n');
+		expect((await runCli(['config', 'path', '--profile', 'work'], {home})).stdout.trim()).toBe(join(home, 'config', 'packrat', 'work.json'));
+
+		const onArgv = await runCli(['config', 'set', 'server.password', 'hunter2'], {home});
+		expect(onArgv.code).toBe(2);
+		expect(onArgv.stderr).not.toContain('hunter2');
+		expect((await runCli(['config', 'set', 'server.password', '-'], {home, input: 'hunter2\n'})).code).toBe(0);
+		expect((await runCli(['config', 'get', 'server.password'], {home})).stdout).toBe('(saved, not shown)\n');
+		expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({mode: 'full', server: {password: 'hunter2'}});
+	});
+
+	it('has --help with examples and --version, and never opens the window without a terminal', async () => {
+		const home = await tempDir();
+		const help = await runCli(['--help'], {home});
+		expect(help.code).toBe(0);
+		expect(help.stdout).toContain('packrat run --full --latest-only');
+		expect((await runCli(['--version'], {home})).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+		expect(await runCli([], {home})).toMatchObject({code: 2, stdout: '', stderr: 'packrat: the Backup window needs a terminal; for cron, scripts and pipes use "packrat run" (see packrat --help)\n'});
+	});
+});

@@ -1,0 +1,41 @@
+import {describe, expect, it} from 'vitest';
+import {checkRepeat, findKey, keySpecs, parseValue} from '../../source/settings/keys.js';
+import {netrcPassword} from '../../source/settings/password.js';
+
+describe('settings keys', () => {
+	it('has every key of the spec table', () => {
+		const keys = keySpecs.map(spec => spec.key);
+		for (const key of ['server.host', 'server.port', 'server.user', 'server.password', 'server.tls', 'server.fingerprint', 'server.root', 'backupFolder', 'mode', 'latestOnly', 'startAt', 'repeat', 'armed', 'connections', 'keepSnapshots', 'linkUnchanged', 'versionPattern', 'hooks.afterRun']) {
+			expect(keys).toContain(key);
+		}
+	});
+
+	it.each([
+		['server.port', '0', /server.port must be a whole number from 1 to 65535/],
+		['connections', '17', /connections must be a whole number from 1 to 16/],
+		['mode', 'weekly', /mode must be incremental or full/],
+		['latestOnly', 'yes', /latestOnly must be true or false/],
+		['startAt', '25:00', /startAt must be a time as HH:MM/],
+		['repeat', 'weekly', /repeat must be daily, every Nh, or a cron expression/],
+		['versionPattern', 'v(\\d+)', /named group/],
+		['versionPattern', '(?<version>', /not a valid regular expression/],
+		['server.root', 'data', /must start with \//],
+		['server.fingerprint', 'AB:CD', /32 hex pairs/],
+	])('refuses %s=%s with a line naming the key', (key, value, message) => {
+		expect(() => parseValue(findKey(key)!, value)).toThrow(message);
+	});
+
+	it('parses good values to their types', () => {
+		expect(parseValue(findKey('server.port')!, '2121')).toBe(2121);
+		expect(parseValue(findKey('latestOnly')!, 'true')).toBe(true);
+		expect(parseValue(findKey('repeat')!, 'every 6h')).toBe('every 6h');
+		expect(checkRepeat('0 3 * * 1-5')).toBeUndefined();
+	});
+
+	it('finds a password in netrc by machine and login, with default as fallback', () => {
+		const text = 'machine other login bob password nope\nmachine ftp.example.com login alice password s3cret\ndefault login alice password fallback\n';
+		expect(netrcPassword(text, 'ftp.example.com', 'alice')).toBe('s3cret');
+		expect(netrcPassword(text, 'ftp.example.com', 'carol')).toBeUndefined();
+		expect(netrcPassword(text, 'elsewhere', 'alice')).toBe('fallback');
+	});
+});
