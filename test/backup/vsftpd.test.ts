@@ -1,0 +1,38 @@
+import {chmod, readdir} from 'node:fs/promises';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {seedSample, writeTree} from '../../devtools/sample-data.js';
+import {startVsftpd, vsftpdMissing} from '../../devtools/vsftpd.js';
+import {runBackup} from '../../source/backup/run.js';
+import {makeJob, tempDir, tree} from '../helpers/fixture.js';
+
+const missing = vsftpdMissing();
+if (missing) console.log(`skipping the vsftpd tests: ${missing}`);
+
+async function openUp(folder: string): Promise<void> {
+	await chmod(folder, 0o755);
+	for (const entry of await readdir(folder, {withFileTypes: true})) {
+		if (entry.isDirectory()) await openUp(join(folder, entry.name));
+	}
+}
+
+describe.skipIf(missing)('against a real vsftpd (LIST only, MDTM times)', () => {
+	it('backs up the sample exactly, old files included, and then finds nothing changed', async () => {
+		const source = await tempDir();
+		await seedSample(source);
+		await writeTree(source, {'u/ancient.txt': {content: 'from long ago', mtime: new Date('2019-06-15T13:14:15Z')}});
+		await openUp(source);
+		const server = await startVsftpd(source);
+		try {
+			const backup = await tempDir();
+			const first = await runBackup({job: makeJob(server, backup, {connections: 4})});
+			expect(first.outcome).toBe('success');
+			expect(await tree(backup)).toEqual(await tree(source));
+			const again = await runBackup({job: makeJob(server, backup, {connections: 4})});
+			expect(again.counts.downloaded).toBe(0);
+			expect(again.counts.unchanged).toBe(first.counts.downloaded);
+		} finally {
+			await server.close();
+		}
+	});
+});
