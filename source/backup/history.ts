@@ -4,6 +4,7 @@
  */
 import {appendFile, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
+import {appendNoFollow} from './logs.js';
 import type {Summary} from './events.js';
 
 export const stateFolderName = '.packrat';
@@ -13,7 +14,7 @@ export function historyPath(backupFolder: string): string {
 }
 
 export async function appendHistory(backupFolder: string, summary: Summary): Promise<void> {
-	await appendFile(historyPath(backupFolder), `${JSON.stringify(summary)}\n`, {mode: 0o600});
+	await appendFile(historyPath(backupFolder), `${JSON.stringify(summary)}\n`, appendNoFollow);
 }
 
 /** Every run recorded in the folder, oldest first; a damaged line is passed over. */

@@ -25,6 +25,8 @@ export type ScanResult = {
 	files: RemoteFile[];
 	skipped: SkippedEntry[];
 	folders: number;
+	/** Every folder listed below the root, as path components, so empty ones are made too. */
+	folderParts: string[][];
 	/** Folders that could not be listed, with the reason; their files are missing from the estimate. */
 	unlisted: Array<{path: string; reason: string}>;
 };
@@ -50,7 +52,7 @@ async function listRaw(pool: Pool, slot: Slot, path: string): Promise<string> {
 }
 
 export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<ScanResult> {
-	const result: ScanResult = {files: [], skipped: [], folders: 0, unlisted: []};
+	const result: ScanResult = {files: [], skipped: [], folders: 0, folderParts: [], unlisted: []};
 	let bytes = 0;
 	const mlsd = pool.listing === 'MLSD';
 
@@ -108,6 +110,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 		const {entries, unparsed} = parseListing(text, mlsd);
 		for (const line of unparsed) hooks.log('WARN', 'unparsed', work.path, {reply: line});
 		result.folders++;
+		if (work.parts.length > 0) result.folderParts.push(work.parts);
 		hooks.log('INFO', 'list', work.path, {bytes: entries.length, ms: Date.now() - started});
 		for (const entry of entries) addEntry(entry, work.path, work.parts, queue);
 		hooks.onProgress(result.folders, result.files.length, bytes);

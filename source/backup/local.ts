@@ -26,12 +26,20 @@ async function lstatOrUndefined(path: string) {
 	}
 }
 
+/** `stem + suffix`, the stem cut (on a character boundary) so the name stays within 255 bytes. */
+export function fitName(stem: string, suffix: string): string {
+	let kept = stem;
+	while (kept.length > 0 && Buffer.byteLength(kept + suffix) > 255) kept = [...kept].slice(0, -1).join('');
+	return kept + suffix;
+}
+
 /** The name an older copy takes: `Plan v2.dh` → `Plan v2 (2026-11-20 030000).dh`, never one that exists. */
 export async function olderCopyName(directory: string, name: string, mtime: Date): Promise<string> {
 	const [stem, extension] = splitExtension(name);
 	const stamp = localStamp(mtime);
 	for (let count = 1; ; count++) {
-		const candidate = `${stem} (${stamp}${count > 1 ? ` ${count}` : ''})${extension}`;
+		const suffix = ` (${stamp}${count > 1 ? ` ${count}` : ''})${extension}`;
+		const candidate = fitName(stem, suffix);
 		if (!(await lstatOrUndefined(join(directory, candidate)))) return candidate;
 	}
 }

@@ -3,7 +3,7 @@
  * line per event, rotated by size; and `packrat-errors.log`, every error shown in the error pane.
  * Fields are escaped, so no remote name can forge a line.
  */
-import {appendFileSync, renameSync, statSync} from 'node:fs';
+import {closeSync, constants, openSync, renameSync, statSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import {escapeControl} from './names.js';
 
@@ -11,6 +11,18 @@ export const transferLogName = 'packrat-transfer.log';
 export const errorLogName = 'packrat-errors.log';
 export const maxLogBytes = 10 * 1024 * 1024;
 const keptRotations = 3;
+
+/** Append, create owner-only, and never through a symlink placed under the log's name. */
+export const appendNoFollow = {mode: 0o600, flag: constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW};
+
+export function appendSafely(path: string, text: string): void {
+	const fd = openSync(path, appendNoFollow.flag, appendNoFollow.mode);
+	try {
+		writeSync(fd, text);
+	} finally {
+		closeSync(fd);
+	}
+}
 
 export type Level = 'INFO' | 'WARN' | 'ERROR';
 export type LogDetail = {bytes?: number; ms?: number; reply?: string};
@@ -63,14 +75,14 @@ export class RunLogs {
 	/** An error for the error pane: in the transfer log and in the error log. */
 	error(event: string, path: string, message: string): void {
 		this.transfer('ERROR', event, path, {reply: message});
-		appendFileSync(this.errorPath, `${this.now().toISOString()}\t${escapeControl(path)}\t${escapeControl(message)}\n`, {mode: 0o600});
+		appendSafely(this.errorPath, `${this.now().toISOString()}\t${escapeControl(path)}\t${escapeControl(message)}\n`);
 	}
 
 	flush(): void {
 		if (this.buffer.length === 0) return;
 		const text = `${this.buffer.join('\n')}\n`;
 		this.buffer = [];
-		appendFileSync(this.transferPath, text, {mode: 0o600});
+		appendSafely(this.transferPath, text);
 		this.written += text.length;
 		if (this.written > maxLogBytes) {
 			rotate(this.transferPath);

@@ -6,6 +6,7 @@
 import type {Client} from 'basic-ftp';
 import {CancelledError, PackratError, ftpCode, isTransient, replyText} from './errors.js';
 import type {RunEvent} from './events.js';
+import {escapeControl} from './names.js';
 import {connect, connectFailure, type ServerConfig} from './remote.js';
 
 export type Slot = {index: number; client?: Client; retired: boolean};
@@ -103,7 +104,7 @@ export class Pool {
 				slot.client?.close();
 				slot.client = undefined;
 				if (attempt > this.options.retries) {
-					throw new PackratError(`gave up on ${what} after ${attempt} attempts: ${replyText(error)}`, 'server');
+					throw new PackratError(`gave up on ${escapeControl(what)} after ${attempt} attempts: ${escapeControl(replyText(error))}`, 'server');
 				}
 
 				const delayMs = this.backoff(attempt);

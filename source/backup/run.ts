@@ -2,7 +2,7 @@
  * One run: Connecting → Initializing → plan → Backing up → Finishing, as typed events, with an
  * AbortSignal to cancel. The window and `packrat run` both call this and read its events.
  */
-import {access, constants, mkdir, rename} from 'node:fs/promises';
+import {access, constants, lstat, mkdir, rename} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Mode} from '../settings/keys.js';
 import {CancelledError, PackratError} from './errors.js';
@@ -61,6 +61,10 @@ export async function prepareFolder(folder: string): Promise<string> {
 		await access(folder, constants.W_OK);
 		const state = join(folder, stateFolderName);
 		await mkdir(join(state, 'partial'), {recursive: true, mode: 0o700});
+		for (const path of [state, join(state, 'partial')]) {
+			if (!(await lstat(path)).isDirectory()) throw Object.assign(new Error(`${path} is not a folder`), {code: 'ENOTDIR'});
+		}
+
 		return state;
 	} catch (error) {
 		throw new PackratError(
@@ -177,9 +181,14 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 	summary.bytes = context.bytes.done;
 	summary.errors = context.errors.count;
 	if (context.logs) {
-		context.logs.transfer(summary.outcome === 'success' ? 'INFO' : 'ERROR', 'run-end', job.server.root, {bytes: summary.bytes, ms: summary.durationMs, reply: `${summary.outcome}${summary.reason ? `: ${summary.reason}` : ''}`});
-		context.logs.flush();
-		await appendHistory(job.backupFolder, summary).catch(() => undefined);
+		// A full disk may refuse these last lines too; the summary still reaches the views.
+		try {
+			context.logs.transfer(summary.outcome === 'success' ? 'INFO' : 'ERROR', 'run-end', job.server.root, {bytes: summary.bytes, ms: summary.durationMs, reply: `${summary.outcome}${summary.reason ? `: ${summary.reason}` : ''}`});
+			context.logs.flush();
+			await appendHistory(job.backupFolder, summary);
+		} catch {
+			// Nothing more can be written there.
+		}
 	}
 
 	await release?.();

@@ -126,4 +126,17 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 	} finally {
 		clearInterval(ticker);
 	}
+
+	// Folders, empty ones included, exist in the backup as on the server.
+	for (const parts of found.folderParts) {
+		if (parts[0] === '.packrat') continue;
+		try {
+			await tree.folder(parts);
+		} catch (error) {
+			const fatal = diskFault(error, job.backupFolder);
+			if (fatal) throw fatal;
+			context.errors.count++;
+			logs.error('folder', parts.join('/'), error instanceof PackratError ? error.message : replyText(error));
+		}
+	}
 }

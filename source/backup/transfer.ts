@@ -4,14 +4,17 @@
  * handed over to be renamed into place.
  */
 import {createHash} from 'node:crypto';
-import {createWriteStream} from 'node:fs';
-import {readFile, rm, stat, truncate, utimes, writeFile} from 'node:fs/promises';
+import {constants} from 'node:fs';
+import {lstat, open, readFile, rm, utimes, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Client} from 'basic-ftp';
 import {TransientError, ftpCode} from './errors.js';
 import type {RemoteFile} from './listing.js';
 
 type Sidecar = {path: string; size: number; mtime: number};
+
+/** Partials are opened without following a symlink that someone may have put in their place. */
+const noFollow = constants.O_WRONLY | constants.O_NOFOLLOW;
 
 export class Partials {
 	constructor(readonly folder: string) {}
@@ -26,8 +29,9 @@ export class Partials {
 		const {data, sidecar} = this.paths(file);
 		try {
 			const held = JSON.parse(await readFile(sidecar, 'utf8')) as Sidecar;
-			const {size} = await stat(data);
-			if (held.path === file.path && held.size === file.size && held.mtime === file.mtime && size <= file.size) return size;
+			const partial = await lstat(data);
+			const {size} = partial;
+			if (partial.isFile() && held.path === file.path && held.size === file.size && held.mtime === file.mtime && size <= file.size) return size;
 		} catch {
 			// No partial, or one we cannot read: start afresh.
 		}
@@ -39,7 +43,8 @@ export class Partials {
 	async begin(file: RemoteFile): Promise<void> {
 		const {sidecar} = this.paths(file);
 		const record: Sidecar = {path: file.path, size: file.size, mtime: file.mtime};
-		await writeFile(sidecar, JSON.stringify(record), {mode: 0o600});
+		await rm(sidecar, {force: true});
+		await writeFile(sidecar, JSON.stringify(record), {mode: 0o600, flag: noFollow | constants.O_CREAT | constants.O_EXCL});
 	}
 
 	async drop(file: RemoteFile): Promise<void> {
@@ -62,10 +67,15 @@ export async function download(client: Client, file: RemoteFile, partials: Parti
 	if (offset === file.size && file.size > 0) offset = file.size;
 
 	const fetch = async (from: number) => {
-		if (from === 0) await writeFile(data, '', {mode: 0o600});
-		else await truncate(data, from);
+		const handle = await open(data, noFollow | constants.O_CREAT | (from === 0 ? constants.O_TRUNC : 0), 0o600);
+		try {
+			await handle.truncate(from);
+		} finally {
+			await handle.close();
+		}
+
 		if (from >= file.size) return;
-		const sink = createWriteStream(data, {flags: 'a', mode: 0o600});
+		const sink = (await open(data, noFollow | constants.O_APPEND)).createWriteStream();
 		watch(() => from + sink.bytesWritten);
 		try {
 			await client.downloadTo(sink, file.path, from);
@@ -84,7 +94,7 @@ export async function download(client: Client, file: RemoteFile, partials: Parti
 		await fetch(0);
 	}
 
-	const {size} = await stat(data);
+	const {size} = await lstat(data);
 	if (size !== file.size) {
 		await partials.drop(file);
 		throw new TransientError(`the file changed during the download (${size} bytes received, ${file.size} listed)`);

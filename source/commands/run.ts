@@ -17,6 +17,11 @@ type Out = {line: (text: string) => void; error: (text: string) => void};
 
 const phaseNames = {connecting: 'Connecting', initializing: 'Initializing', 'backing-up': 'Backing up', finishing: 'Finishing', done: 'Done'} as const;
 
+/** JSON with C1 control characters escaped as well, so no remote name reaches a terminal raw. */
+export function jsonLine(value: unknown): string {
+	return JSON.stringify(value).replace(/[\u007f-\u009f]/g, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function summaryLine(summary: Summary): string {
 	const {counts} = summary;
 	const word = summary.outcome === 'success' ? 'Done' : summary.outcome === 'failed' ? 'Failed' : 'Cancelled';
@@ -69,7 +74,7 @@ export async function runCommand(flags: RunFlags, out: Out, signal: AbortSignal,
 				lastSlotLine.set(event.slot, Date.now());
 			}
 
-			out.line(JSON.stringify(event));
+			out.line(jsonLine(event));
 			return;
 		}
 
