@@ -85,10 +85,10 @@ const opts: TestHandler = async function (args, state, original) {
 	return this.reply(200, 'MLST OPTS type;size;modify;');
 };
 
-const list: TestHandler = async function ({command}) {
+const list: TestHandler = async function ({command}, state) {
 	const fs = this.fs!;
 	const given = stripListOptions(verbatimArgument(command));
-	const {fsPath} = fs._resolvePath(given);
+	const {fsPath, clientPath} = fs._resolvePath(given);
 	let entries: Entry[];
 	try {
 		const entry = await readEntry(fsPath, given);
@@ -98,18 +98,19 @@ const list: TestHandler = async function ({command}) {
 	}
 	const now = Date.now();
 	const names = command.directive === 'NLST';
-	return sendText(this, entries.map((entry) => (names ? entry.name : listLine(entry, now))));
+	const extra = names ? [] : (state.extraLines?.[clientPath]?.list ?? []);
+	return sendText(this, [...entries.map((entry) => (names ? entry.name : listLine(entry, now))), ...extra]);
 };
 
 const mlsd: TestHandler = async function ({command}, state) {
 	if (!state.mlsd) return refuseTransfer(this, 500, 'Unknown command.');
 	const given = verbatimArgument(command) ?? '.';
-	const {fsPath} = this.fs!._resolvePath(given);
+	const {fsPath, clientPath} = this.fs!._resolvePath(given);
 	const stats = await lstat(fsPath).catch(() => undefined);
 	if (!stats) return refuseTransfer(this, 550, `${given}: No such file or directory.`);
 	if (!stats.isDirectory()) return refuseTransfer(this, 501, `${given}: Not a directory.`);
 	const entries = await readEntries(fsPath);
-	return sendText(this, entries.map((entry) => mlsdLine(entry)));
+	return sendText(this, [...entries.map((entry) => mlsdLine(entry)), ...(state.extraLines?.[clientPath]?.mlsd ?? [])]);
 };
 
 const mlst: TestHandler = async function ({command}, state) {

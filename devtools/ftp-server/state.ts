@@ -11,11 +11,13 @@ export type ServerState = {
 	sockets: Set<Socket>;
 	/** Passive data servers that are still open. */
 	dataServers: Set<Server>;
+	/** Raw lines added to the listing of a folder (by client path), to play a hostile server. */
+	extraLines?: Record<string, {list?: string[]; mlsd?: string[]}>;
 };
 
 const states = new WeakMap<FtpSrv, ServerState>();
 
-export function createState(server: FtpSrv, settings: {mlsd: boolean; tls: TlsMode}): ServerState {
+export function createState(server: FtpSrv, settings: {mlsd: boolean; tls: TlsMode; extraLines?: ServerState['extraLines']}): ServerState {
 	const state: ServerState = {...settings, sockets: new Set(), dataServers: new Set()};
 	states.set(server, state);
 	return state;

@@ -3,7 +3,8 @@
  * line per event, rotated by size; and `packrat-errors.log`, every error shown in the error pane.
  * Fields are escaped, so no remote name can forge a line.
  */
-import {closeSync, constants, openSync, renameSync, statSync, writeSync} from 'node:fs';
+import {closeSync, constants, lstatSync, openSync, renameSync, statSync, writeSync} from 'node:fs';
+import {PackratError} from './errors.js';
 import {join} from 'node:path';
 import {escapeControl} from './names.js';
 
@@ -26,6 +27,14 @@ export function appendSafely(path: string, text: string): void {
 
 export type Level = 'INFO' | 'WARN' | 'ERROR';
 export type LogDetail = {bytes?: number; ms?: number; reply?: string};
+
+function isSymlink(path: string): boolean {
+	try {
+		return lstatSync(path).isSymbolicLink();
+	} catch {
+		return false;
+	}
+}
 
 /** Rename `log` → `log.1` → `log.2` … when it has grown past `limit`. */
 export function rotate(path: string, limit = maxLogBytes): void {
@@ -63,8 +72,10 @@ export class RunLogs {
 	constructor(folder: string, private readonly now: () => Date = () => new Date()) {
 		this.transferPath = join(folder, transferLogName);
 		this.errorPath = join(folder, errorLogName);
-		rotate(this.transferPath);
-		rotate(this.errorPath);
+		for (const path of [this.transferPath, this.errorPath]) {
+			if (isSymlink(path)) throw new PackratError(`the log ${path} is a symlink, and packrat never writes through a link in the backup folder: remove it`, 'local');
+			rotate(path);
+		}
 	}
 
 	transfer(level: Level, event: string, path: string, detail?: LogDetail): void {
