@@ -5,6 +5,7 @@
 import meow from 'meow';
 import {PackratError} from './backup/errors.js';
 import {configCommand} from './commands/config.js';
+import {cancelCommand, nowCommand, statusCommand} from './commands/control.js';
 import {runCommand} from './commands/run.js';
 import type {Overrides} from './settings/job.js';
 
@@ -12,6 +13,9 @@ const help = `
 	Usage
 	  $ packrat                       open the Backup window
 	  $ packrat run [options]         one backup now, without the window (for cron or systemd)
+	  $ packrat now                   start a backup in the running window
+	  $ packrat cancel                cancel the backup going on in the window
+	  $ packrat status [--json]       the run going on, the last successful and the next backup
 	  $ packrat config path           where the settings file is
 	  $ packrat config get [KEY]      show one setting, or all
 	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
@@ -85,6 +89,13 @@ async function main(): Promise<number> {
 		const controller = new AbortController();
 		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => controller.abort());
 		return runCommand({...overrides(), json: cli.flags.json, profile: cli.flags.profile}, out, controller.signal);
+	}
+
+	if (command === 'now' || command === 'cancel' || command === 'status') {
+		if (rest.length > 0) fail(`${command} takes no words (got ${rest.join(' ')}); see packrat --help`);
+		if (command === 'now') return nowCommand({profile: cli.flags.profile}, out);
+		if (command === 'cancel') return cancelCommand({profile: cli.flags.profile}, out);
+		return statusCommand({profile: cli.flags.profile, json: cli.flags.json}, out);
 	}
 
 	if (command === 'config') return configCommand(rest, cli.flags.profile, out);

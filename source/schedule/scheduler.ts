@@ -3,7 +3,8 @@
  * repeat. One unref'd timer at a time, never more: it aims at the due time, but never further
  * than `checkEveryMs` ahead, so a wall clock that jumped (the machine slept, the clock was set)
  * is noticed within that time and the missed due time runs once, with `missed: true`.
- * A due time that passes during a run (scheduled or Now) queues one run after it, never more.
+ * A due time that passes during a run (scheduled or Now) queues one run after it, never more;
+ * it starts on the turn of the event loop after runEnded().
  */
 import {clock, nextRun} from './next-run.js';
 
@@ -39,6 +40,8 @@ export class Scheduler {
 	private isArmed: boolean;
 	private due: Date | undefined;
 	private timer: ReturnType<typeof setTimeout> | undefined;
+	/** The queued run, about to start after runEnded(). */
+	private pending: ReturnType<typeof setTimeout> | undefined;
 	private running = false;
 	private queued: DueInfo | undefined;
 	private noteText: string | undefined;
@@ -111,9 +114,11 @@ export class Scheduler {
 	runEnded(): void {
 		this.running = false;
 		this.changed();
-		if (!this.queued) return;
-		// After the caller's own bookkeeping for the ended run, not in the middle of it.
-		queueMicrotask(() => {
+		if (!this.queued || this.pending) return;
+		// On a later turn of the event loop: after the caller's own bookkeeping for the ended run
+		// (promise callbacks included), so that it is ready to start the next one.
+		this.pending = setTimeout(() => {
+			this.pending = undefined;
 			const queued = this.queued;
 			if (!queued || this.running || this.disposed || !this.isArmed) return;
 			this.queued = undefined;
@@ -121,7 +126,8 @@ export class Scheduler {
 			this.noteText = queued.missed ? `missed backup at ${clock(queued.due)}, ran at ${clock(ranAt)}` : undefined;
 			this.changed();
 			this.onDue({...queued, ranAt});
-		});
+		}, 0);
+		this.pending.unref?.();
 	}
 
 	subscribe(listener: () => void): () => void {
@@ -137,6 +143,8 @@ export class Scheduler {
 		this.due = undefined;
 		this.queued = undefined;
 		this.clearTimer();
+		if (this.pending) clearTimeout(this.pending);
+		this.pending = undefined;
 		this.listeners.clear();
 	}
 

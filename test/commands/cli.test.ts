@@ -44,6 +44,24 @@ describe('packrat run and config', () => {
 		expect(log + result.stdout).not.toContain('hunter2');
 	});
 
+	it('runs hooks.afterRun with the outcome in its environment, and status reads the history with no window', async () => {
+		const home = await configured();
+		const record = join(home, 'hook.txt');
+		await runCli(['config', 'set', 'hooks.afterRun', `echo "$PACKRAT_OUTCOME $PACKRAT_FILES $PACKRAT_BYTES [$PACKRAT_PASSWORD]" > '${record}'; echo said hello`], {home});
+		const result = await runCli(['run'], {home, env: {PACKRAT_PASSWORD: 'hunter2'}});
+		expect(result.code).toBe(0);
+		expect(await readFile(record, 'utf8')).toBe('success 2 6 []\n');
+		expect(await readFile(join(home, 'backup', 'packrat-transfer.log'), 'utf8')).toMatch(/hook: said hello/);
+
+		const status = await runCli(['status', '--json'], {home});
+		expect(status.code).toBe(0);
+		const parsed = JSON.parse(status.stdout) as {lastSuccess?: {ended?: string}};
+		expect(JSON.stringify(parsed)).toMatch(/"outcome":"success"/);
+		const now = await runCli(['now'], {home});
+		expect(now.code).toBe(1);
+		expect(now.stderr.trim().split('\n')).toHaveLength(1);
+	});
+
 	it('prints JSON lines with --json, ending with the summary', async () => {
 		const home = await configured();
 		const result = await runCli(['run', '--json', '--full', '--folder', join(home, 'elsewhere')], {home, env: {PACKRAT_PASSWORD: 'hunter2'}});

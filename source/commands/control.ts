@@ -1,0 +1,84 @@
+/**
+ * `packrat now`, `packrat cancel`, `packrat status [--json]`: talk to the running Backup window of a
+ * profile through its control socket, as a tray icon would. `status` falls back to the settings and
+ * the history of the backup folder when no window runs. Exit 0 done, 1 refused or no window.
+ */
+import {PackratError} from '../backup/errors.js';
+import {cancelRefusal, loadPolicy} from '../policy.js';
+import {jsonLine} from './run.js';
+import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../schedule/control-socket.js';
+import {formatStatus, historyStatus, type StatusJson} from '../schedule/status.js';
+import {checkProfile, SettingsStore} from '../settings/store.js';
+
+export type ControlFlags = {profile?: string};
+export type StatusFlags = ControlFlags & {json: boolean};
+
+type Out = {line: (text: string) => void; error: (text: string) => void};
+
+async function ask(flags: ControlFlags, request: ControlRequest, out: Out): Promise<number> {
+	const profile = checkProfile(flags.profile);
+	let response: ControlResponse;
+	try {
+		response = await sendControl(profile, request);
+	} catch (error) {
+		if (error instanceof PackratError) {
+			out.error(`packrat: ${error.message}`);
+			return 1;
+		}
+
+		throw error;
+	}
+
+	if (!response.ok) {
+		out.error(`packrat: ${response.message ?? `the window refused ${request}`}`);
+		return 1;
+	}
+
+	if (response.message) out.line(response.message);
+	return 0;
+}
+
+/** `packrat now`: a backup starts at once in the running window. */
+export async function nowCommand(flags: ControlFlags, out: Out): Promise<number> {
+	return ask(flags, 'now', out);
+}
+
+/** `packrat cancel`: the run going on in the window stops; refused where the policy forbids it. */
+export async function cancelCommand(flags: ControlFlags, out: Out): Promise<number> {
+	const refusal = cancelRefusal(loadPolicy());
+	if (refusal) {
+		out.error(`packrat: ${refusal}`);
+		return 1;
+	}
+
+	return ask(flags, 'cancel', out);
+}
+
+/** `packrat status [--json]`: from the running window, else from the history. */
+export async function statusCommand(flags: StatusFlags, out: Out, now = new Date()): Promise<number> {
+	const profile = checkProfile(flags.profile);
+	let status: StatusJson | undefined;
+	try {
+		const response = await sendControl(profile, 'status');
+		if (!response.ok || !response.status) {
+			out.error(`packrat: ${response.message ?? 'the window gave no status'}`);
+			return 1;
+		}
+
+		status = response.status;
+	} catch (error) {
+		if (!(error instanceof NoWindowError)) {
+			if (error instanceof PackratError) {
+				out.error(`packrat: ${error.message}`);
+				return 1;
+			}
+
+			throw error;
+		}
+	}
+
+	status ??= await historyStatus(profile, new SettingsStore(flags.profile).all(), now);
+	if (flags.json) out.line(jsonLine(status));
+	else for (const line of formatStatus(status)) out.line(line);
+	return 0;
+}

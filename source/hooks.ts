@@ -1,0 +1,108 @@
+/**
+ * `hooks.afterRun`: a shell command run after each run, with the outcome, the counts and the log
+ * path in its environment and a time limit. Its output goes to the transfer log; a hook that
+ * fails or runs too long is logged there too, and never fails the run.
+ */
+import {join} from 'node:path';
+import {execa} from 'execa';
+import type {Summary} from './backup/events.js';
+import {appendSafely, errorLogName, formatLogLine, transferLogName, type Level} from './backup/logs.js';
+import {escapeControl} from './backup/names.js';
+
+export const hookTimeoutMs = 5 * 60_000;
+const killGraceMs = 5000;
+const maxLines = 1000;
+
+export type HookLog = (line: string, level?: Level) => void;
+
+/** The environment a hook sees: the caller's, without the password, plus the run's figures. */
+export function hookEnvironment(summary: Summary, logPath: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+	const {PACKRAT_PASSWORD: _password, ...rest} = base;
+	return {
+		...rest,
+		PACKRAT_OUTCOME: summary.outcome,
+		PACKRAT_FILES: String(summary.counts.downloaded),
+		PACKRAT_BYTES: String(summary.bytes),
+		PACKRAT_LOG: logPath,
+		PACKRAT_UNCHANGED: String(summary.counts.unchanged),
+		PACKRAT_FAILED: String(summary.counts.failed),
+		PACKRAT_SKIPPED: String(summary.counts.skipped),
+		PACKRAT_ERRORS: String(summary.errors),
+		PACKRAT_MODE: summary.mode,
+		PACKRAT_TARGET: summary.target,
+		PACKRAT_STARTED: summary.started,
+		PACKRAT_ENDED: summary.ended,
+	};
+}
+
+/**
+ * Run the hook, if one is set, and wait for it. `log` gets each line it printed (stdout and
+ * stderr), then one line if it failed; nothing is thrown.
+ */
+export async function runAfterRunHook(command: string | undefined, summary: Summary, logPath: string, log: HookLog, timeoutMs = hookTimeoutMs): Promise<void> {
+	if (command === undefined || command.trim() === '') return;
+	const started = Date.now();
+	let timedOut = false;
+	let killTimer: ReturnType<typeof setTimeout> | undefined;
+	try {
+		// Its own process group, so that a time limit stops the shell and whatever it started.
+		const subprocess = execa(command, {
+			shell: true, detached: true, stdin: 'ignore', all: true, lines: true, reject: false, stripFinalNewline: true,
+			env: hookEnvironment(summary, logPath), extendEnv: false, maxBuffer: maxLines,
+		});
+		const killGroup = (signal: NodeJS.Signals) => {
+			try {
+				if (subprocess.pid !== undefined) process.kill(-subprocess.pid, signal);
+			} catch {
+				// Already gone.
+			}
+		};
+
+		const limit = setTimeout(() => {
+			timedOut = true;
+			killGroup('SIGTERM');
+			killTimer = setTimeout(() => killGroup('SIGKILL'), killGraceMs);
+			killTimer.unref();
+		}, timeoutMs);
+		const result = await subprocess.finally(() => clearTimeout(limit));
+		for (const line of result.all ?? []) log(`hook: ${line}`);
+		const seconds = ((Date.now() - started) / 1000).toFixed(1);
+		if (timedOut) log(`hook stopped after the time limit of ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)}s` : `${timeoutMs}ms`}`, 'ERROR');
+		else if (result.isMaxBuffer) log(`hook printed more than ${maxLines} lines; the rest is not logged`, 'WARN');
+		else if (result.failed) log(`hook failed (${describeFailure(result)}) after ${seconds}s`, 'ERROR');
+		else log(`hook done in ${seconds}s`);
+	} catch (error) {
+		log(`hook could not be run: ${(error as Error).message.split('\n')[0]}`, 'ERROR');
+	} finally {
+		if (killTimer) clearTimeout(killTimer);
+	}
+}
+
+function describeFailure(result: {exitCode?: number; signal?: string; shortMessage?: string}): string {
+	if (result.exitCode !== undefined) return `exit code ${result.exitCode}`;
+	if (result.signal) return `killed by ${result.signal}`;
+	return (result.shortMessage ?? 'unknown error').split('\n')[0]!;
+}
+
+/**
+ * A `log` for runAfterRunHook that appends to the transfer log of a backup folder (event `hook`),
+ * never through a symlink; errors go to the error log too, as the run's own errors do.
+ */
+export function hookLogger(backupFolder: string, now: () => Date = () => new Date()): HookLog {
+	const transferPath = join(backupFolder, transferLogName);
+	const errorPath = join(backupFolder, errorLogName);
+	return (line, level = 'INFO') => {
+		const time = now();
+		try {
+			appendSafely(transferPath, `${formatLogLine(time, level, 'hook', 'hooks.afterRun', {reply: line})}\n`);
+			if (level === 'ERROR') appendSafely(errorPath, `${time.toISOString()}\thooks.afterRun\t${escapeControl(line)}\n`);
+		} catch {
+			// A log that cannot be written must not turn a finished run into a failure.
+		}
+	};
+}
+
+/** Where the transfer log of a backup folder is: the value of `PACKRAT_LOG`. */
+export function transferLogPath(backupFolder: string): string {
+	return join(backupFolder, transferLogName);
+}
