@@ -58,6 +58,8 @@ export async function moveAside(path: string, directory: string, name: string): 
  */
 export class SafeTree {
 	private readonly made = new Set<string>();
+	/** Folders looked at by `existing`: is it a real folder? (One lstat per folder, not per file.) */
+	private readonly seen = new Map<string, Promise<boolean>>();
 
 	constructor(readonly root: string) {}
 
@@ -103,8 +105,13 @@ export class SafeTree {
 		let path = this.root;
 		for (const part of parts.slice(0, -1)) {
 			path = join(path, part);
-			const stat = await lstatOrUndefined(path);
-			if (!stat?.isDirectory()) return undefined;
+			let isFolder = this.seen.get(path);
+			if (!isFolder) {
+				isFolder = lstatOrUndefined(path).then(stat => stat?.isDirectory() ?? false);
+				this.seen.set(path, isFolder);
+			}
+
+			if (!(await isFolder)) return undefined;
 		}
 
 		const stat = await lstatOrUndefined(join(path, parts.at(-1)!));

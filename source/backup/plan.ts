@@ -42,23 +42,21 @@ export async function plan(input: PlanInput): Promise<PlannedFile[]> {
 		: undefined;
 	const isLatest = new Set([...(latest ?? [])].map(entry => entry.file));
 
-	const planned: PlannedFile[] = [];
-	for (const file of input.scan.files) {
+	const decide = async (file: RemoteFile): Promise<PlannedFile> => {
 		if (file.parts[0] === '.packrat' || (file.parts.length === 1 && isReserved(file.parts[0]!))) {
-			planned.push({file, action: 'skip', reason: 'the name is reserved for packrat in the backup folder'});
-			continue;
+			return {file, action: 'skip', reason: 'the name is reserved for packrat in the backup folder'};
 		}
 
-		const local = await input.local(file);
-		if (sameVersion(local, file)) {
-			planned.push({file, action: 'unchanged'});
-		} else if (latest && !isLatest.has(file)) {
-			planned.push({file, action: 'skip', reason: 'not the latest version of its project'});
-		} else if (input.previous && sameVersion(await input.previous(file), file)) {
-			planned.push({file, action: 'link'});
-		} else {
-			planned.push({file, action: 'download'});
-		}
+		if (sameVersion(await input.local(file), file)) return {file, action: 'unchanged'};
+		if (latest && !isLatest.has(file)) return {file, action: 'skip', reason: 'not the latest version of its project'};
+		if (input.previous && sameVersion(await input.previous(file), file)) return {file, action: 'link'};
+		return {file, action: 'download'};
+	};
+
+	// Local look-ups in batches: the disk answers several at once, and memory stays flat.
+	const planned: PlannedFile[] = [];
+	for (let start = 0; start < input.scan.files.length; start += 64) {
+		planned.push(...(await Promise.all(input.scan.files.slice(start, start + 64).map(decide))));
 	}
 
 	return planned;
