@@ -1,18 +1,10 @@
-import {createServer} from 'node:net';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
+import {freePort} from '../../devtools/vsftpd.js';
 import {runBackup} from '../../source/backup/run.js';
 import type {CertificateQuestion} from '../../source/backup/events.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
-
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as {port: number};
-	await new Promise(resolve => server.close(resolve));
-	return port;
-}
 
 describe('connecting', () => {
 	for (const tls of ['explicit', 'implicit'] as const) {
