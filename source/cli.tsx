@@ -86,8 +86,21 @@ async function main(): Promise<number> {
 	const [command, ...rest] = cli.input;
 	if (command === 'run') {
 		if (rest.length > 0) fail(`run takes no words (got ${rest.join(' ')}); see packrat --help`);
+		// The first signal cancels the run cleanly (partials kept, history written). A library's
+		// exit handler (signal-exit) may raise the same signal again at once: only a signal that
+		// comes seconds later, from a person who has waited, ends the process without the summary.
 		const controller = new AbortController();
-		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => controller.abort());
+		let firstAt = 0;
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+			process.on(signal, () => {
+				if (firstAt === 0) {
+					firstAt = Date.now();
+					controller.abort();
+				} else if (Date.now() - firstAt > 3000) {
+					process.exit(130);
+				}
+			});
+		}
 		return runCommand({...overrides(), json: cli.flags.json, profile: cli.flags.profile}, out, controller.signal);
 	}
 

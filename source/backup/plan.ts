@@ -4,7 +4,7 @@
  * goes. Pure decisions on what the scan and the local folder say; no transfer happens here.
  */
 import type {Stats} from 'node:fs';
-import type {FileStatus} from './events.js';
+import type {FileStatus, RunEvent} from './events.js';
 import type {RemoteFile, ScanResult} from './listing.js';
 import {latestOfProjects, versionMatcher} from './versions.js';
 
@@ -31,6 +31,21 @@ export type PlanInput = {
 	/** The copy in the newest complete snapshot, when linkUnchanged applies. */
 	previous?: (file: RemoteFile) => Promise<Stats | undefined>;
 };
+
+/** The `plan` event: what the run is about to do. */
+export function planEvent(planned: readonly PlannedFile[], scan: ScanResult): Extract<RunEvent, {type: 'plan'}> {
+	const count = (action: Action) => planned.filter(item => item.action === action).length;
+	const downloads = planned.filter(item => item.action === 'download');
+	return {
+		type: 'plan',
+		files: planned.length,
+		bytes: planned.reduce((sum, item) => sum + item.file.size, 0),
+		toDownload: downloads.length,
+		bytesToDownload: downloads.reduce((sum, item) => sum + item.file.size, 0),
+		unchanged: count('unchanged') + count('link'),
+		skipped: count('skip') + scan.skipped.filter(entry => entry.status === 'skipped').length,
+	};
+}
 
 export async function plan(input: PlanInput): Promise<PlannedFile[]> {
 	const match = versionMatcher(input.versionPattern);

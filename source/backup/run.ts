@@ -12,7 +12,7 @@ import {scan} from './listing.js';
 import {SafeTree, localStamp} from './local.js';
 import {acquireLock} from './lock.js';
 import {RunLogs} from './logs.js';
-import {plan, type PlannedFile} from './plan.js';
+import {plan, planEvent, type PlannedFile} from './plan.js';
 import {Pool, connectFirst} from './pool.js';
 import type {ServerConfig, TrustDecider} from './remote.js';
 import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
@@ -141,6 +141,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 			previous: previousTree ? async file => previousTree.existing(file.parts) : undefined,
 		});
 
+		emit(planEvent(planned, found));
 		phase('backing-up');
 		await transferAll(context as RunContext, pool, tree, planned, found, previousTree);
 

@@ -46,20 +46,7 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 		}
 	}
 
-	const downloads: PlannedFile[] = [];
-	let toDownload = 0;
-	for (const item of planned) {
-		if (item.action === 'download') {
-			downloads.push(item);
-			toDownload += item.file.size;
-		}
-	}
-
-	emit({
-		type: 'plan', files: planned.length, bytes: planned.reduce((sum, item) => sum + item.file.size, 0), toDownload: downloads.length,
-		bytesToDownload: toDownload, unchanged: planned.filter(item => item.action === 'unchanged' || item.action === 'link').length, skipped: counts.skipped + planned.filter(item => item.action === 'skip').length,
-	});
-
+	const downloads = planned.filter(item => item.action === 'download');
 	for (const item of planned) {
 		if (item.action === 'unchanged') {
 			item.status = 'unchanged';

@@ -40,7 +40,7 @@ describe('secrets', () => {
 			child.stderr.on('data', chunk => (output += String(chunk)));
 			await new Promise(resolve => setTimeout(resolve, 150));
 			const commandLine = await readFile(`/proc/${child.pid}/cmdline`, 'utf8').catch(() => '');
-			const code = await new Promise(resolve => child.once('exit', resolve));
+			const code = await new Promise(resolve => child.once('close', resolve));
 			expect(code).toBe(0);
 			expect(commandLine).toContain('run');
 			expect(commandLine).not.toContain(secret);
