@@ -49,11 +49,13 @@ export class Pool {
 	readonly slots: Slot[];
 	listing: 'MLSD' | 'LIST' = 'LIST';
 	private readonly backoff: (attempt: number) => number;
+	// Removed in close(): a listener left on a combined AbortSignal keeps it, and this pool, alive (nodejs/node#55328).
+	private readonly onAbort = () => this.close();
 
 	constructor(private readonly options: PoolOptions) {
 		this.slots = Array.from({length: options.size}, (_, index) => ({index, retired: false}));
 		this.backoff = options.backoffMs ?? defaultBackoff;
-		options.signal.addEventListener('abort', () => this.close(), {once: true});
+		options.signal.addEventListener('abort', this.onAbort, {once: true});
 	}
 
 	get live(): number {
@@ -119,6 +121,7 @@ export class Pool {
 	}
 
 	close(): void {
+		this.options.signal.removeEventListener('abort', this.onAbort);
 		for (const slot of this.slots) slot.client?.close();
 	}
 }
