@@ -1,5 +1,84 @@
-/** Opens the Backup window. (The window itself arrives with its own issue.) */
-export async function openWindow(_options: {profile?: string; ascii: boolean}): Promise<number> {
-	process.stderr.write('packrat: the Backup window is not built yet; use "packrat run"\n');
-	return 2;
+/**
+ * Opens the Backup window: full screen in the terminal's alternate screen, at most 12 frames a
+ * second. q, Ctrl+C, SIGTERM and SIGHUP share one shutdown path: the schedule stops, a running
+ * backup is cancelled cleanly and waited for, then the terminal is restored as it was.
+ */
+import {detectTheme} from './components/theme.js';
+import {SettingsStore} from './settings/store.js';
+import {Session} from './store/session.js';
+
+export const enterAlternateScreen = '\u001B[?1049h\u001B[H';
+export const leaveAlternateScreen = '\u001B[?1049l';
+const showCursor = '\u001B[?25h';
+export const maxFps = 12;
+
+const signalCodes = {SIGTERM: 143, SIGHUP: 129, SIGINT: 130} as const;
+
+export type WindowOptions = {profile?: string; ascii: boolean};
+
+/**
+ * Ink draws nothing until exit when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION set),
+ * and chalk then draws without colour; the window runs only on a terminal, so that belief is
+ * wrong here. Both read the variables once, when first imported: they are set aside for that
+ * moment only (the hook and everything else still see them).
+ */
+async function loadApp(): Promise<typeof import('./app.js')> {
+	const names = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+	const saved = names.map(name => [name, process.env[name]] as const);
+	for (const name of names) delete process.env[name];
+	try {
+		return await import('./app.js');
+	} finally {
+		for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+	}
+}
+
+export async function openWindow(options: WindowOptions): Promise<number> {
+	const settings = new SettingsStore(options.profile);
+	const session = new Session({settings});
+	await session.load();
+	const theme = detectTheme(process.env, options.ascii);
+	const {stdout} = process;
+	const {mountApp} = await loadApp();
+
+	let restored = false;
+	const restore = () => {
+		if (restored) return;
+		restored = true;
+		stdout.write(leaveAlternateScreen + showCursor);
+	};
+
+	stdout.write(enterAlternateScreen);
+	process.once('exit', restore);
+	let exitCode = 0;
+	let closing: Promise<void> | undefined;
+	const shutdown = (code: number): Promise<void> => {
+		closing ??= (async () => {
+			exitCode = code;
+			if (session.running) session.notify('quitting: cancelling the backup cleanly', 'warn');
+			await session.shutdown();
+			instance.unmount();
+		})();
+		return closing;
+	};
+
+	const instance = mountApp({session, theme, profile: options.profile, maxFps, onQuit: code => void shutdown(code)});
+
+	const handlers = Object.entries(signalCodes).map(([signal, code]) => {
+		const handler = () => void shutdown(code);
+		process.on(signal, handler);
+		return () => process.off(signal, handler);
+	});
+
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		// Ink may have been unmounted by a signal before the run was cancelled: wait for it here.
+		await shutdown(exitCode);
+		for (const off of handlers) off();
+		restore();
+		process.off('exit', restore);
+	}
+
+	return exitCode;
 }

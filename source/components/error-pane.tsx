@@ -1,0 +1,41 @@
+/**
+ * The error pane: the newest error lines of the run going on (or of the last run, read from the
+ * tail of the transfer log), with their count, and the key that opens the whole log.
+ */
+import React from 'react';
+import {Box} from 'ink';
+import {bindingFor, showKey} from '../keymap.js';
+import type {SessionState} from '../store/session-state.js';
+import {clockTime} from './figures.js';
+import {Line, Rule, type Piece} from './line.js';
+import {useTheme, type Theme} from './theme.js';
+
+export function errorLines(state: SessionState, theme: Theme, room: number): Piece[][] {
+	const g = theme.glyph;
+	if (state.errors.length === 0) {
+		if (state.errorCount > 0) return [[{text: `${g.warn} ${state.errorCount} error(s): see the log`, tone: 'warn'}]];
+		const text = state.running ? 'no errors so far' : state.lastRun ? 'no errors in the last run' : 'no errors';
+		return [[{text: `${g.ok} ${text}`, tone: 'ok'}]];
+	}
+
+	return state.errors.slice(-Math.max(1, room)).map(line => [
+		{text: `${g.bad} `, tone: 'bad'},
+		{text: `${clockTime(line.time)} `, tone: 'muted'},
+		line.path ? {text: `${line.path}: `, bold: true} : undefined,
+		line.message,
+	]);
+}
+
+export function ErrorPane({state, width, lines}: {state: SessionState; width: number; lines: number}) {
+	const theme = useTheme();
+	const count = Math.max(state.errorCount, state.errors.length);
+	const hint = `${showKey(bindingFor('backup', 'log').keys[0]!, theme.ascii)} opens the log`;
+	return (
+		<Box flexDirection="column" height={lines} flexShrink={0} overflow="hidden">
+			<Rule width={width} title={`Errors (${count})`} extra={{text: hint, tone: 'muted'}} />
+			{errorLines(state, theme, lines - 1).slice(-(lines - 1)).map((segments, index) => (
+				<Line key={index} width={width} segments={segments} />
+			))}
+		</Box>
+	);
+}

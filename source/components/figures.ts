@@ -1,0 +1,50 @@
+/** Small figures of the window: a progress bar, a countdown, an age, a clock time. */
+import {duration} from '../format.js';
+
+/** `[█████░░░░░]` (or `[#####.....]`) for a fraction from 0 to 1. */
+export function bar(fraction: number, width: number, full: string, empty: string): string {
+	const inner = Math.max(1, width - 2);
+	const filled = Math.round(Math.min(1, Math.max(0, fraction)) * inner);
+	return `[${full.repeat(filled)}${empty.repeat(inner - filled)}]`;
+}
+
+export function percent(fraction: number): string {
+	return `${Math.floor(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+}
+
+/** `4:05:09`, or `2d 04:05:09` beyond a day. */
+export function countdown(ms: number): string {
+	const seconds = Math.max(0, Math.ceil(ms / 1000));
+	const days = Math.floor(seconds / 86_400);
+	const rest = seconds % 86_400;
+	if (days === 0) return duration(rest);
+	const hours = String(Math.floor(rest / 3600)).padStart(2, '0');
+	const minutes = String(Math.floor((rest % 3600) / 60)).padStart(2, '0');
+	return `${days}d ${hours}:${minutes}:${String(rest % 60).padStart(2, '0')}`;
+}
+
+/** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
+export function ago(ms: number): string {
+	const minutes = Math.floor(ms / 60_000);
+	if (minutes < 1) return 'just now';
+	if (minutes < 60) return `${minutes} min ago`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 48) return `${hours} h ago`;
+	return `${Math.floor(hours / 24)} days ago`;
+}
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** `14:03:12` in local time, from an ISO time (or the text itself when it is not one). */
+export function clockTime(iso: string): string {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return iso;
+	return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** `2026-11-20 14:03:12` in local time. */
+export function stamp(iso: string): string {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return iso;
+	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${clockTime(iso)}`;
+}

@@ -1,0 +1,115 @@
+/**
+ * The progress pane through every phase: Connecting, Initializing (live counts), Backing up
+ * (bar, files and bytes of total, rate, ETA, one line per connection), Finishing, and the
+ * summary at the end. The spinner turns only while a run is going.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import Spinner from 'ink-spinner';
+import type {Summary} from '../backup/events.js';
+import {escapeControl} from '../backup/names.js';
+import {bytesNow, eta} from '../backup/progress.js';
+import {bytes, duration, rate, when} from '../format.js';
+import type {SessionState} from '../store/session-state.js';
+import {bar, percent} from './figures.js';
+import {Line, mark, type Piece} from './line.js';
+import {fitStart, wrapText} from './text.js';
+import {useTheme, type Theme} from './theme.js';
+
+export function outcomeMark(summary: Summary, theme: Theme): Piece {
+	const g = theme.glyph;
+	if (summary.outcome === 'success') return mark(g.ok, 'Done', 'ok');
+	if (summary.outcome === 'cancelled') return mark(g.cancelled, 'Cancelled', 'warn');
+	return mark(g.bad, 'Failed', 'bad');
+}
+
+export function summaryLines(summary: Summary, theme: Theme, width: number, title?: string): Piece[][] {
+	const {counts} = summary;
+	const g = theme.glyph;
+	const lines: Piece[][] = [
+		[title ? {text: `${title} `, bold: true} : undefined, outcomeMark(summary, theme), ` ${g.dot} started ${when(new Date(summary.started))} ${g.dot} ${summary.mode === 'full' ? 'Full' : 'Incremental'}${summary.latestOnly ? ', latest only' : ''}`],
+		[
+			`${counts.downloaded} downloaded ${g.dot} ${counts.unchanged} unchanged ${g.dot} `,
+			{text: `${counts.failed} failed`, tone: counts.failed > 0 ? 'bad' : undefined},
+			` ${g.dot} ${counts.skipped} skipped ${g.dot} ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}`,
+		],
+	];
+	if (summary.reason) for (const text of wrapText(escapeControl(summary.reason), width, 3, g.ellipsis)) lines.push([{text, tone: summary.outcome === 'failed' ? 'bad' : 'warn'}]);
+	lines.push([{text: `into ${escapeControl(summary.target)}`, tone: 'muted'}]);
+	return lines;
+}
+
+/** The phase line (drawn after the spinner) and the lines under it, most important first. */
+export function progressLines(state: SessionState, theme: Theme, width: number): {head: Piece[]; body: Piece[][]} {
+	const {progress} = state;
+	const g = theme.glyph;
+	const host = state.settings.server.host ?? '';
+	if (!state.running || progress.phase === 'done') {
+		if (progress.summary) return {head: [], body: summaryLines(progress.summary, theme, width)};
+		if (state.lastRun) return {head: [], body: summaryLines(state.lastRun, theme, width, 'Last run:')};
+		return {head: [], body: [[{text: `${g.idle} Idle ${g.dot} no backup has run into this folder yet`, tone: 'muted'}]]};
+	}
+
+	const cancelling: Piece[] = state.cancelling ? [{text: ` ${g.dot} cancelling, stopping at a safe point`, tone: 'warn'}] : [];
+	const retry: Piece[][] = state.retry ? [[{text: `${g.retry} retrying ${state.retry}`, tone: 'warn'}]] : [];
+	switch (progress.phase) {
+		case 'idle':
+		case 'connecting':
+			return {head: [{text: 'Connecting', bold: true}, ` to ${escapeControl(host)}${g.ellipsis}`, ...cancelling], body: retry};
+		case 'initializing': {
+			const {scan} = progress;
+			const body: Piece[][] = [[`${scan.folders} folders scanned ${g.dot} ${scan.files} files ${g.dot} ${bytes(scan.bytes)} found so far`], ...retry];
+			if (progress.estimateFailed) body.unshift([mark(g.warn, `The estimate is incomplete: ${escapeControl(progress.estimateFailed)}; the run goes on`, 'warn', false)]);
+			return {head: [{text: 'Initializing', bold: true}, ` ${g.dot} estimating the files and bytes to back up`, ...cancelling], body};
+		}
+
+		default: {
+			const plan = progress.plan;
+			const done = bytesNow(progress);
+			const total = plan?.bytesToDownload ?? 0;
+			const fraction = total > 0 ? done / total : plan && plan.toDownload > 0 ? progress.filesDone / plan.toDownload : 1;
+			const left = eta(progress);
+			const head: Piece[] = progress.phase === 'finishing'
+				? [{text: 'Finishing', bold: true}, ` ${g.dot} writing the export and the logs`, ...cancelling]
+				: [{text: 'Backing up', bold: true}, ` ${g.dot} ${progress.connections} connection${progress.connections === 1 ? '' : 's'}${progress.tls ? ', TLS' : ''}${progress.listing ? `, ${progress.listing}` : ''}`, ...cancelling];
+			const barWidth = Math.max(10, Math.min(50, width - 8));
+			const incomplete: Piece[][] = progress.estimateFailed ? [[mark(g.warn, 'The estimate is incomplete: the totals may grow', 'warn', false)]] : [];
+			const body: Piece[][] = [
+				[`Files ${progress.filesDone} of ${plan?.toDownload ?? '?'} ${g.dot} ${bytes(done)} of ${bytes(total)} ${g.dot} ${rate(progress.rate)}${left === undefined ? '' : ` ${g.dot} ETA ${duration(left)}`}`],
+				[{text: bar(fraction, barWidth, g.barFull, g.barEmpty), tone: 'busy'}, ` ${percent(fraction)}`],
+				...incomplete,
+				...retry,
+			];
+			const slots = Object.entries(progress.slots).sort(([a], [b]) => Number(a) - Number(b));
+			for (const [slot, view] of slots) {
+				const share = view.size > 0 ? view.bytes / view.size : 1;
+				const tail = ` ${percent(share).padStart(4)} of ${bytes(view.size)}`;
+				const prefix = `#${Number(slot) + 1} ${g.cursor} `;
+				body.push([{text: prefix, tone: 'muted'}, fitStart(escapeControl(view.path), Math.max(8, width - prefix.length - tail.length - 1), g.ellipsis), tail]);
+			}
+
+			if (plan) body.push([{text: `${plan.files} files on the server ${g.dot} ${plan.unchanged} unchanged ${g.dot} ${plan.skipped} skipped`, tone: 'muted'}]);
+			return {head, body};
+		}
+	}
+}
+
+export function ProgressPane({state, width, lines}: {state: SessionState; width: number; lines: number}) {
+	const theme = useTheme();
+	const {head, body} = progressLines(state, theme, width);
+	const room = Math.max(0, lines - (head.length > 0 ? 1 : 0));
+	return (
+		<Box flexDirection="column" height={lines} flexShrink={0} overflow="hidden">
+			{head.length > 0 ? (
+				<Box height={1}>
+					<Text color={theme.tone('busy')}>{state.running ? <Spinner type={theme.spinner} /> : ' '}</Text>
+					<Text> </Text>
+					<Line width={Math.max(1, width - 3)} segments={head} />
+				</Box>
+			) : null}
+			{body.slice(0, room).map((segments, index) => (
+				<Line key={index} width={width} segments={segments} />
+			))}
+		</Box>
+	);
+}

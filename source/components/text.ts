@@ -1,0 +1,110 @@
+/**
+ * Fitting text into a terminal cell width: wide (CJK) characters count two, combining marks
+ * none. The window cuts every line itself, with the theme's ellipsis, so that no line ever wraps
+ * (a wrapped line would make a frame taller than the terminal) and ASCII mode stays ASCII.
+ */
+
+function isWide(code: number): boolean {
+	return (
+		(code >= 0x1100 && code <= 0x115f) ||
+		(code >= 0x2e80 && code <= 0x303e) ||
+		(code >= 0x3041 && code <= 0x33ff) ||
+		(code >= 0x3400 && code <= 0x4dbf) ||
+		(code >= 0x4e00 && code <= 0x9fff) ||
+		(code >= 0xa000 && code <= 0xa4cf) ||
+		(code >= 0xac00 && code <= 0xd7a3) ||
+		(code >= 0xf900 && code <= 0xfaff) ||
+		(code >= 0xfe30 && code <= 0xfe4f) ||
+		(code >= 0xff00 && code <= 0xff60) ||
+		(code >= 0xffe0 && code <= 0xffe6) ||
+		(code >= 0x1f300 && code <= 0x1f64f) ||
+		(code >= 0x1f900 && code <= 0x1f9ff) ||
+		(code >= 0x20000 && code <= 0x3fffd)
+	);
+}
+
+function charWidth(char: string): number {
+	const code = char.codePointAt(0) ?? 0;
+	if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0;
+	if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
+	return isWide(code) ? 2 : 1;
+}
+
+/** Cells the text takes on a terminal. */
+export function displayWidth(text: string): number {
+	let width = 0;
+	for (const char of text) width += charWidth(char);
+	return width;
+}
+
+/** The text cut at the end to `width` cells, ending with the ellipsis when cut. */
+export function fit(text: string, width: number, ellipsis = '…'): string {
+	if (width <= 0) return '';
+	if (displayWidth(text) <= width) return text;
+	const room = width - displayWidth(ellipsis);
+	if (room <= 0) return ellipsis.slice(0, width);
+	let result = '';
+	let used = 0;
+	for (const char of text) {
+		const cells = charWidth(char);
+		if (used + cells > room) break;
+		result += char;
+		used += cells;
+	}
+
+	return result + ellipsis;
+}
+
+/** The text cut at the start, so the end (a file name) stays readable. */
+export function fitStart(text: string, width: number, ellipsis = '…'): string {
+	if (width <= 0) return '';
+	if (displayWidth(text) <= width) return text;
+	const room = width - displayWidth(ellipsis);
+	if (room <= 0) return ellipsis.slice(0, width);
+	const chars = [...text];
+	let result = '';
+	let used = 0;
+	for (let index = chars.length - 1; index >= 0; index--) {
+		const cells = charWidth(chars[index]!);
+		if (used + cells > room) break;
+		result = chars[index]! + result;
+		used += cells;
+	}
+
+	return ellipsis + result;
+}
+
+/** The text fitted and padded with spaces to exactly `width` cells. */
+export function padTo(text: string, width: number, ellipsis = '…'): string {
+	const fitted = fit(text, width, ellipsis);
+	return fitted + ' '.repeat(Math.max(0, width - displayWidth(fitted)));
+}
+
+/** The text broken into lines of at most `width` cells, at spaces where it can be; at most `lines` lines, the last cut. */
+export function wrapText(text: string, width: number, lines: number, ellipsis = '…'): string[] {
+	const result: string[] = [];
+	let rest = text;
+	while (rest.length > 0 && result.length < lines) {
+		if (displayWidth(rest) <= width || result.length === lines - 1) {
+			result.push(fit(rest, width, ellipsis));
+			break;
+		}
+
+		let cut = fit(rest, width, '');
+		const space = cut.lastIndexOf(' ');
+		const atBreak = rest[cut.length] === ' ';
+		if (!atBreak && space > width / 2) cut = cut.slice(0, space + 1);
+		result.push(cut.trimEnd());
+		rest = rest.slice(cut.length).trimStart();
+	}
+
+	return result;
+}
+
+/** ASCII only, for terminals without UTF-8: every other character written as `\u00e9`. */
+export function asciiOnly(text: string): string {
+	return text.replace(/[^\u0000-\u007F]/gu, char => {
+		const code = char.codePointAt(0)!;
+		return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+	});
+}

@@ -1,0 +1,71 @@
+/**
+ * The Backup window: the job, one status line, the progress pane, the error pane, the last
+ * successful and next scheduled backup, and the footer. Its height is shared out from the
+ * terminal's, so the frame is never taller than the terminal; a dialog takes the panes' place.
+ */
+import React from 'react';
+import {Box} from 'ink';
+import {ErrorPane} from '../components/error-pane.js';
+import {Footer} from '../components/footer.js';
+import {JobPane, statusLines} from '../components/job-pane.js';
+import {Rule} from '../components/line.js';
+import {ProgressPane, progressLines} from '../components/progress-pane.js';
+import {useTheme} from '../components/theme.js';
+import {useClock} from '../components/use-clock.js';
+import {WhenLines} from '../components/when-lines.js';
+import type {Screen} from '../keymap.js';
+import type {SessionState} from '../store/session-state.js';
+
+/** Lines of the fixed parts: job (5), last/next (2), footer (2); the status takes 1 or 2 more. */
+export const fixedLines = 9;
+export const footerLines = 2;
+const whenLines = 2;
+
+/** How the lines left over are shared: the progress pane (with its rule) what it needs, the error pane (at least 2) the rest. */
+export function shareLines(available: number, progressWanted: number): {progress: number; errors: number} {
+	if (available <= 0) return {progress: 0, errors: 0};
+	const errorsMin = Math.min(2, available);
+	const progress = Math.max(0, Math.min(progressWanted, available - errorsMin));
+	return {progress, errors: available - progress};
+}
+
+type Props = {
+	state: SessionState;
+	width: number;
+	height: number;
+	profile?: string;
+	/** A dialog drawn in place of the panes, with the screen whose keys it takes (for the footer). */
+	overlay?: {node: (height: number) => React.ReactNode; screen: Screen};
+};
+
+export function BackupWindow({state, width, height, profile, overlay}: Props) {
+	const theme = useTheme();
+	const now = useClock(state.schedule.armed || state.running);
+	const available = Math.max(0, height - fixedLines - statusLines(state, theme, width).length);
+	const {head, body} = progressLines(state, theme, width);
+	const progressWanted = 1 + (head.length > 0 ? 1 : 0) + body.length;
+	const share = shareLines(available, progressWanted);
+	const context = {armed: state.schedule.armed, running: state.running};
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<JobPane state={state} now={now} width={width} profile={profile} />
+			{overlay ? (
+				<Box height={available + whenLines} flexDirection="column" overflow="hidden">
+					{overlay.node(available + whenLines)}
+				</Box>
+			) : (
+				<>
+					{share.progress > 0 ? (
+						<Box flexDirection="column" height={share.progress} overflow="hidden">
+							<Rule width={width} title="Progress" />
+							<ProgressPane state={state} width={width} lines={share.progress - 1} />
+						</Box>
+					) : null}
+					{share.errors > 0 ? <ErrorPane state={state} width={width} lines={share.errors} /> : null}
+				</>
+			)}
+			{overlay ? null : <WhenLines state={state} width={width} now={now} />}
+			<Footer screen={overlay?.screen ?? 'backup'} context={context} width={width} lines={footerLines} />
+		</Box>
+	);
+}

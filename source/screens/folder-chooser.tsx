@@ -1,0 +1,163 @@
+/**
+ * The folder chooser (`f`): browse folders, make a new one, and use one as the backup folder,
+ * but only after a real file could be written in it: a folder that cannot be written is refused
+ * with the reason, and the chooser stays open.
+ */
+import React, {useEffect, useRef, useState} from 'react';
+import {useKeys} from '../components/keys.js';
+import {useRefState} from '../components/use-ref-state.js';
+import {Box} from 'ink';
+import {TextField, editLine} from '../components/text-field.js';
+import {escapeControl} from '../backup/names.js';
+import {Footer} from '../components/footer.js';
+import {Line, Rule, mark, type Piece} from '../components/line.js';
+import {useTheme} from '../components/theme.js';
+import {dispatch} from '../keymap.js';
+import {writeProblem} from '../store/checks.js';
+import {listFolders, makeFolder, startFolder, type Listing} from '../store/folders.js';
+import {basename, dirname, join} from 'node:path';
+
+type Props = {
+	initial: string | undefined;
+	width: number;
+	height: number;
+	onChoose: (folder: string) => void;
+	onClose: () => void;
+	/** Why a file cannot be written in a folder, or undefined (tests stand in for a read-only disk). */
+	canWrite?: (folder: string) => Promise<string | undefined>;
+};
+
+type Message = {text: string; tone: 'ok' | 'bad'};
+
+export function FolderChooser({initial, width, height, onChoose, onClose, canWrite = writeProblem}: Props) {
+	const theme = useTheme();
+	const g = theme.glyph;
+	const [folder, setFolder, folderRef] = useRefState<string | undefined>(undefined);
+	const [listing, setListing, listingRef] = useRefState<Listing>({folders: [], more: 0});
+	const [cursor, setCursor, cursorRef] = useRefState(0);
+	const [naming, setNaming, namingRef] = useRefState<string | undefined>(undefined);
+	const [message, setMessage] = useState<Message>();
+	const [busy, setBusy] = useState(false);
+	const namingCursor = useRef(0);
+	const selectAfterLoad = useRef<string | undefined>(undefined);
+
+	useEffect(() => {
+		void startFolder(initial).then(setFolder);
+	}, [initial]);
+	useEffect(() => {
+		if (folder === undefined) return;
+		let live = true;
+		void listFolders(folder).then(found => {
+			if (!live) return;
+			setListing(found);
+			// Coming up from a folder, the cursor stays on it.
+			const from = found.folders.indexOf(selectAfterLoad.current ?? '');
+			if (from >= 0) setCursor(from + 2);
+			selectAfterLoad.current = undefined;
+		});
+		return () => {
+			live = false;
+		};
+	}, [folder]);
+
+	const up = (from: string) => {
+		selectAfterLoad.current = basename(from);
+		go(dirname(from));
+	};
+
+	const go = (next: string, select = 0) => {
+		setListing({folders: [], more: 0});
+		setFolder(next);
+		setCursor(select);
+		setMessage(undefined);
+	};
+
+	const use = async (target: string) => {
+		setBusy(true);
+		const problem = await canWrite(target);
+		setBusy(false);
+		if (problem) setMessage({text: `${escapeControl(target)} cannot be written (${problem}): choose another folder`, tone: 'bad'});
+		else onChoose(target);
+	};
+
+	const rows = 2 + listing.folders.length;
+	useKeys((input, key) => {
+		const folder = folderRef.current;
+		const cursor = cursorRef.current;
+		const typing = namingRef.current !== undefined;
+		const action = dispatch(typing ? 'folder-name' : 'folder', input, key, typing)?.action;
+		if (typing) {
+			if (action === 'close') setNaming(undefined);
+			else if (action === 'submit') void submitName(namingRef.current ?? '');
+			else {
+				const edit = editLine({value: namingRef.current ?? '', cursor: namingCursor.current}, input, key);
+				if (edit) {
+					namingCursor.current = edit.cursor;
+					setNaming(edit.value);
+				}
+			}
+
+			return;
+		}
+
+		if (action === 'close') onClose();
+		if (folder === undefined || busy) return;
+
+		if (action === 'up') setCursor(Math.max(0, cursor - 1));
+		else if (action === 'down') setCursor(Math.min(1 + listingRef.current.folders.length, cursor + 1));
+		else if (action === 'parent') up(folder);
+		else if (action === 'use-folder') void use(folder);
+		else if (action === 'new-folder') {
+			namingCursor.current = 0;
+			setNaming('');
+		}
+		else if (action === 'open') {
+			if (cursor === 0) void use(folder);
+			else if (cursor === 1) up(folder);
+			else go(join(folder, listingRef.current.folders[cursor - 2]!));
+		}
+	});
+
+	const submitName = async (name: string) => {
+		try {
+			const made = await makeFolder(folderRef.current!, name);
+			setNaming(undefined);
+			go(made);
+			setMessage({text: `made ${escapeControl(made)}`, tone: 'ok'});
+		} catch (error) {
+			setMessage({text: (error as Error).message, tone: 'bad'});
+		}
+	};
+
+	const listHeight = Math.max(1, height - 5 - (naming === undefined ? 0 : 1));
+	const top = Math.min(Math.max(0, cursor - listHeight + 1), Math.max(0, rows - listHeight));
+	const entries: Piece[][] = [
+		[mark(g.ok, 'Use this folder', 'ok'), {text: ` ${folder ? escapeControl(folder) : ''}`, tone: 'muted'}],
+		[`${g.folder} ..`, {text: ' (parent folder)', tone: 'muted'}],
+		...listing.folders.map((name): Piece[] => [`${g.folder} ${escapeControl(name)}`]),
+	];
+	const status: Piece[] = message
+			? [mark(message.tone === 'ok' ? g.ok : g.bad, message.text, message.tone, false)]
+			: listing.error
+				? [mark(g.bad, `cannot list this folder (${listing.error})`, 'bad', false)]
+				: [{text: `${listing.folders.length} folder(s)${listing.more > 0 ? `, ${listing.more} more not shown` : ''}${busy ? ` ${g.dot} checking that it can be written${g.ellipsis}` : ''}`, tone: 'muted'}];
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Rule width={width} title="Choose the backup folder" />
+			<Line width={width} segments={[{text: 'In ', tone: 'muted'}, {text: folder ? escapeControl(folder) : g.ellipsis, bold: true}]} />
+			<Box flexDirection="column" height={listHeight} overflow="hidden">
+				{entries.slice(top, top + listHeight).map((segments, index) => (
+					<Line key={top + index} width={width} segments={[top + index === cursor ? {text: `${g.cursor} `, bold: true, tone: 'accent'} : '  ', ...segments.map(piece => (top + index === cursor && typeof piece === 'string' ? {text: piece, inverse: true} : piece))]} />
+				))}
+			</Box>
+			<Line width={width} segments={status} />
+			{naming === undefined ? null : (
+				<Box height={1} overflow="hidden">
+					<Line width={17} segments={[{text: 'New folder name: ', bold: true}]} />
+					<TextField value={naming} cursor={namingCursor.current} width={Math.max(10, width - 18)} />
+				</Box>
+			)}
+			<Footer screen={naming === undefined ? 'folder' : 'folder-name'} context={{armed: false, running: false}} width={width} />
+		</Box>
+	);
+}

@@ -1,0 +1,74 @@
+/**
+ * Sessions for window tests: settings in a temp XDG_CONFIG_HOME (never the user's), and a fake
+ * engine whose events the test emits one by one.
+ */
+import {mkdir} from 'node:fs/promises';
+import {join} from 'node:path';
+import type {RunEvent, Summary} from '../../source/backup/events.js';
+import type {RunOptions} from '../../source/backup/run.js';
+import {SettingsStore} from '../../source/settings/store.js';
+import {Session} from '../../source/store/session.js';
+import {tempDir} from '../helpers/fixture.js';
+
+let profiles = 0;
+
+export function summaryOf(overrides: Partial<Summary> = {}): Summary {
+	return {
+		outcome: 'success', mode: 'incremental', latestOnly: false, started: '2026-11-20T03:00:00.000Z', ended: '2026-11-20T03:00:12.000Z', durationMs: 12_000,
+		counts: {downloaded: 40, unchanged: 2, failed: 0, skipped: 1}, bytes: 3_400_000, errors: 0, target: '/backup', ...overrides,
+	};
+}
+
+export type FakeEngine = {
+	run: (options: RunOptions) => Promise<Summary>;
+	calls: RunOptions[];
+	emit: (event: RunEvent) => void;
+	/** End the run going on with this summary (its events emitted first). */
+	finish: (summary?: Partial<Summary>) => void;
+};
+
+export function fakeEngine(): FakeEngine {
+	const calls: RunOptions[] = [];
+	let end: ((summary: Summary) => void) | undefined;
+	const engine: FakeEngine = {
+		calls,
+		run: options => {
+			calls.push(options);
+			return new Promise<Summary>(resolve => {
+				end = resolve;
+				options.signal?.addEventListener('abort', () => engine.finish({outcome: 'cancelled', reason: 'cancelled by the user'}));
+			});
+		},
+		emit: event => calls.at(-1)?.onEvent?.(event),
+		finish: overrides => {
+			if (!end) return;
+			const summary = summaryOf({target: calls.at(-1)?.job.backupFolder ?? '/backup', ...overrides});
+			const resolve = end;
+			end = undefined;
+			engine.emit({type: 'phase', phase: 'done', at: Date.now()});
+			engine.emit({type: 'done', summary});
+			resolve(summary);
+		},
+	};
+	return engine;
+}
+
+export type Made = {session: Session; store: SettingsStore; engine: FakeEngine; folder: string; config: string};
+
+/** A session over fresh settings; `values` are set first (backupFolder defaults to a fresh folder when a host is given). */
+export async function makeSession(values: Record<string, unknown> = {host: '127.0.0.1'}, options: {allowCancel?: boolean; load?: boolean} = {}): Promise<Made> {
+	const config = await tempDir('packrat-window-config-');
+	process.env['XDG_CONFIG_HOME'] = config;
+	process.env['XDG_STATE_HOME'] = join(config, 'state');
+	const store = new SettingsStore(`window-${process.pid}-${profiles++}`);
+	const folder = join(await tempDir('packrat-window-backup-'), 'backup');
+	await mkdir(folder);
+	const {host, ...rest} = values;
+	if (host) store.set('server.host', host);
+	if (host && !('backupFolder' in rest)) store.set('backupFolder', folder);
+	for (const [key, value] of Object.entries(rest)) if (value !== undefined) store.set(key, value);
+	const engine = fakeEngine();
+	const session = new Session({settings: store, run: engine.run, policy: () => ({allowCancel: options.allowCancel ?? true}), batchMs: 50});
+	if (options.load !== false) await session.load();
+	return {session, store, engine, folder, config};
+}
