@@ -5,7 +5,9 @@
  */
 import {detectTheme} from './components/theme.js';
 import {SettingsStore} from './settings/store.js';
+import type {ControlServer} from './schedule/control-socket.js';
 import {Session} from './store/session.js';
+import {startWindowControl} from './window-control.js';
 
 export const enterAlternateScreen = '\u001B[?1049h\u001B[H';
 export const leaveAlternateScreen = '\u001B[?1049l';
@@ -37,6 +39,14 @@ export async function openWindow(options: WindowOptions): Promise<number> {
 	const settings = new SettingsStore(options.profile);
 	const session = new Session({settings});
 	await session.load();
+	let control: ControlServer;
+	try {
+		control = await startWindowControl(options.profile, session);
+	} catch (error) {
+		await session.shutdown();
+		throw error;
+	}
+
 	const theme = detectTheme(process.env, options.ascii);
 	const {stdout} = process;
 	const {mountApp} = await loadApp();
@@ -57,6 +67,7 @@ export async function openWindow(options: WindowOptions): Promise<number> {
 			exitCode = code;
 			if (session.running) session.notify('quitting: cancelling the backup cleanly', 'warn');
 			await session.shutdown();
+			await control.close();
 			instance.unmount();
 		})();
 		return closing;

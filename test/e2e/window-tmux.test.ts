@@ -1,7 +1,8 @@
 /**
  * End to end: the real, built window (`node dist/source/cli.js`) in a tmux pane of 100×30, with
  * temp XDG folders and settings that point at an in-process FTP server. It presses `n`, reads the
- * finished summary off the screen, quits with `q`, and checks that the terminal was restored.
+ * finished summary off the screen, drives the window from another shell (status, cancel, now),
+ * quits with `q`, and checks that the terminal was restored.
  */
 import {spawnSync} from 'node:child_process';
 import {mkdir, readdir, stat, writeFile} from 'node:fs/promises';
@@ -9,6 +10,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
 import {seedSample} from '../../devtools/sample-data.js';
+import {runCli} from '../helpers/cli.js';
 import {tempDir} from '../helpers/fixture.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -94,6 +96,15 @@ describe('the Backup window in tmux', () => {
 		expect(done).toMatch(/Last successful backup {2}\d{4}-\d\d-\d\d \d\d:\d\d \(just now\)/);
 		for (const line of done.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
 		expect((await stat(join(backup, 'alice', 'Website', 'Homepage v12.dh'))).isFile()).toBe(true);
+
+		// Other shells talk to the running window through its control socket.
+		const status = await runCli(['status', '--json'], {home: base});
+		expect(status.code, status.stderr).toBe(0);
+		expect(JSON.parse(status.stdout)).toMatchObject({source: 'window', running: false, lastSuccess: {mode: 'incremental'}});
+		expect(await runCli(['cancel'], {home: base})).toMatchObject({code: 1, stderr: expect.stringContaining('no backup is running') as string});
+		const now = await runCli(['now'], {home: base});
+		expect(now.code, now.stderr).toBe(0);
+		await waitForScreen(text => /0 downloaded · \d+ unchanged · 0 failed/.test(text), 'the run started by packrat now', 60_000);
 
 		tmux('send-keys', '-t', session, 'q');
 		const after = await waitForScreen(text => text.includes('packrat exited with'), 'the window to quit');
