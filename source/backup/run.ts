@@ -49,6 +49,8 @@ export type RunContext = {
 	bytes: {done: number};
 	errors: {count: number};
 	signal: AbortSignal;
+	/** An error for the error pane: logged in both logs, emitted, counted. */
+	error: (event: string, path: string, message: string) => void;
 };
 
 /** Check that the backup folder exists (making it if needed) and can be written. */
@@ -83,6 +85,11 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 	const emit = (event: RunEvent) => options.onEvent?.(event);
 	const counts: Counts = {downloaded: 0, unchanged: 0, failed: 0, skipped: 0};
 	const context = {job, emit, counts, bytes: {done: 0}, errors: {count: 0}, signal} as Omit<RunContext, 'logs'> & {logs?: RunLogs};
+	context.error = (event, path, message) => {
+		context.errors.count++;
+		context.logs?.error(event, path, message);
+		emit({type: 'error', time: new Date().toISOString(), ...(path ? {path} : {}), message});
+	};
 	const summary: Summary = {
 		outcome: 'success', mode: job.mode, latestOnly: job.latestOnly, started: started.toISOString(), ended: '', durationMs: 0,
 		counts, bytes: 0, errors: 0, target: job.backupFolder,
@@ -121,8 +128,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		if (found.unlisted.length > 0) {
 			const reason = `${found.unlisted.length} folder(s) could not be listed (first: ${found.unlisted[0]!.path}: ${found.unlisted[0]!.reason}); the estimate is incomplete`;
 			emit({type: 'estimate-failed', reason});
-			for (const folder of found.unlisted) logs.error('list', folder.path, folder.reason);
-			context.errors.count += found.unlisted.length;
+			for (const folder of found.unlisted) context.error('list', folder.path, folder.reason);
 		}
 
 		const runs = await readHistory(job.backupFolder);
@@ -148,7 +154,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		phase('finishing');
 		const outcome = await finish(context as RunContext, {found, planned, tree, snapshot, started});
 		summary.exportPath = outcome.exportPath;
-		if (snapshot && counts.failed === 0) {
+		if (snapshot && counts.failed === 0 && found.unlisted.length === 0) {
 			await rename(target, join(job.backupFolder, snapshot));
 			summary.snapshot = snapshot;
 			summary.target = join(job.backupFolder, snapshot);
@@ -158,20 +164,18 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 			summary.target = target;
 		}
 
-		if (counts.failed > 0) {
+		// A file or a folder that could not be had means this backup is not whole: it is not a success.
+		const missed = [counts.failed > 0 ? `${counts.failed} file(s) failed` : '', found.unlisted.length > 0 ? `${found.unlisted.length} folder(s) could not be listed` : ''].filter(Boolean);
+		if (missed.length > 0) {
 			summary.outcome = 'failed';
-			summary.reason = `${counts.failed} file(s) failed; see ${logs.errorPath}`;
+			summary.reason = `${missed.join(', ')}; see ${logs.errorPath}`;
 			summary.failure = 'files';
 		}
 	} catch (error) {
 		summary.outcome = error instanceof CancelledError || signal.aborted ? 'cancelled' : 'failed';
 		summary.reason = summary.outcome === 'cancelled' ? 'cancelled by the user' : oneLine(error);
 		if (summary.outcome === 'failed') summary.failure = error instanceof PackratError ? error.code : 'internal';
-		if (summary.outcome === 'failed') {
-			context.errors.count++;
-			context.logs?.error('run', job.server.root, summary.reason);
-			emit({type: 'error', time: new Date().toISOString(), message: summary.reason});
-		}
+		if (summary.outcome === 'failed') context.error('run', '', summary.reason);
 	} finally {
 		pool?.close();
 	}

@@ -31,16 +31,13 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 	const fail = (item: PlannedFile, reason: string) => {
 		item.status = 'failed';
 		counts.failed++;
-		context.errors.count++;
-		logs.error('download', item.file.path, reason);
-		emit({type: 'error', time: new Date().toISOString(), path: item.file.path, message: reason});
+		context.error('download', item.file.path, reason);
 	};
 
 	for (const entry of found.skipped) {
 		if (entry.status === 'failed') {
 			counts.failed++;
-			context.errors.count++;
-			logs.error('mdtm', entry.path, entry.reason);
+			context.error('mdtm', entry.path, entry.reason);
 		} else {
 			counts.skipped++;
 		}
@@ -122,8 +119,7 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 		} catch (error) {
 			const fatal = diskFault(error, job.backupFolder);
 			if (fatal) throw fatal;
-			context.errors.count++;
-			logs.error('folder', parts.join('/'), error instanceof PackratError ? error.message : replyText(error));
+			context.error('folder', parts.join('/'), error instanceof PackratError ? error.message : replyText(error));
 		}
 	}
 }

@@ -118,3 +118,23 @@ describe('sources', () => {
 		}
 	});
 });
+
+describe('a folder that cannot be listed', () => {
+	it('is an error on the error pane, makes the estimate incomplete, and fails the run after the rest is backed up', async () => {
+		const source = await tempDir();
+		await writeTree(source, {'u/a.txt': {content: 'a'}});
+		const server = await startFtpServer({root: source, mlsd: true, extraLines: {'/': {mlsd: ['type=dir;modify=20261120030000; ghost']}}});
+		try {
+			const backup = await tempDir();
+			const events: RunEvent[] = [];
+			const summary = await runBackup({job: makeJob(server, backup), onEvent: event => events.push(event)});
+			expect(events.find(event => event.type === 'estimate-failed')).toMatchObject({reason: expect.stringContaining('/ghost') as string});
+			expect(events.find(event => event.type === 'error')).toMatchObject({path: '/ghost'});
+			expect(summary).toMatchObject({outcome: 'failed', counts: {downloaded: 1}});
+			expect(summary.reason).toMatch(/^1 folder\(s\) could not be listed; see /);
+			expect(await readFile(join(backup, 'packrat-errors.log'), 'utf8')).toContain('\t/ghost\t');
+		} finally {
+			await server.close();
+		}
+	});
+});
