@@ -4,7 +4,7 @@
  * file already under the final name is renamed `<stem> (<its mtime>)<ext>` before the new one
  * takes the name. Nothing is overwritten in place; nothing is written outside the folder.
  */
-import {lstat, mkdir, rename} from 'node:fs/promises';
+import {link, lstat, mkdir, rename, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {PackratError} from './errors.js';
 import {escapeControl} from './names.js';
@@ -56,8 +56,16 @@ export async function moveAside(path: string, directory: string, name: string): 
 /**
  * Folders below one root, made safely and remembered, so each is checked once a run.
  */
+const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+	const [left, right] = await Promise.all([lstatOrUndefined(a), lstatOrUndefined(b)]);
+	return left !== undefined && right !== undefined && left.ino === right.ino && left.dev === right.dev;
+}
+
 export class SafeTree {
 	private readonly made = new Set<string>();
+	private links = true;
 	/** Folders looked at by `existing`: is it a real folder? (One lstat per folder, not per file.) */
 	private readonly seen = new Map<string, Promise<boolean>>();
 
@@ -95,6 +103,28 @@ export class SafeTree {
 		const name = parts.at(-1)!;
 		const directory = await this.folder(parts.slice(0, -1));
 		const target = join(directory, name);
+		// link() never replaces what holds the name (EEXIST), so the common case costs no lstat;
+		// where the disk has no hard links (exFAT, some network shares) lstat and rename do it.
+		if (this.links) {
+			try {
+				await link(temporary, target);
+				await unlink(temporary);
+				return undefined;
+			} catch (error) {
+				const code = (error as NodeJS.ErrnoException).code;
+				if (code === 'EEXIST') {
+					if (await sameFile(temporary, target)) {
+						await unlink(temporary); // A crash came between link and unlink last time.
+						return undefined;
+					}
+				} else if (code && noHardLinks.has(code)) {
+					this.links = false;
+				} else {
+					throw error;
+				}
+			}
+		}
+
 		const aside = await moveAside(target, directory, name);
 		await rename(temporary, target);
 		return aside;

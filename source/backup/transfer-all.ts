@@ -28,6 +28,7 @@ function diskFault(error: unknown, folder: string): PackratError | undefined {
 export async function transferAll(context: RunContext, pool: Pool, tree: SafeTree, planned: PlannedFile[], found: ScanResult, previous?: SafeTree): Promise<void> {
 	const {counts, logs, emit, job} = context;
 	const partials = new Partials(join(job.backupFolder, stateFolderName, 'partial'));
+	await partials.load();
 	const fail = (item: PlannedFile, reason: string) => {
 		item.status = 'failed';
 		counts.failed++;
@@ -83,7 +84,7 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 			try {
 				const result = await pool.attempt(slot, file.path, async client => download(client, file, partials, held => (transfer.held = held)));
 				const aside = await tree.place(result.temporary, file.parts);
-				await rm(partials.paths(file).sidecar, {force: true});
+				if (result.sidecar) await rm(result.sidecar, {force: true});
 				item.status = 'downloaded';
 				counts.downloaded++;
 				context.bytes.done += result.bytes;
@@ -110,6 +111,8 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 	} finally {
 		clearInterval(ticker);
 	}
+
+	if (counts.failed === 0) await partials.clear();
 
 	// Folders, empty ones included, exist in the backup as on the server.
 	for (const parts of found.folderParts) {

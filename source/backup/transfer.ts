@@ -1,11 +1,12 @@
 /**
  * One download: streamed to a partial file under `.packrat/partial/`, resumed with REST when an
  * earlier attempt left part of the same version, given the server's mtime, and only then
- * handed over to be renamed into place.
+ * handed over to be put into place. Kept lean: a small new file costs an open, its writes, a
+ * futimes and a close; only files worth resuming across runs get a sidecar naming their version.
  */
 import {createHash} from 'node:crypto';
 import {constants} from 'node:fs';
-import {lstat, open, readFile, rm, utimes, writeFile} from 'node:fs/promises';
+import {lstat, lutimes, open, readdir, readFile, rm, writeFile, type FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Client} from 'basic-ftp';
 import {TransientError, ftpCode} from './errors.js';
@@ -16,45 +17,83 @@ type Sidecar = {path: string; size: number; mtime: number};
 /** Partials are opened without following a symlink that someone may have put in their place. */
 const noFollow = constants.O_WRONLY | constants.O_NOFOLLOW;
 
+/** Below this size a download interrupted by a crash simply starts again next run. */
+export const resumeThreshold = 256 * 1024;
+
 export class Partials {
+	/** Names in the partials folder when the run began: the only ones that can hold a resumable part. */
+	private held = new Set<string>();
+
 	constructor(readonly folder: string) {}
 
-	paths(file: RemoteFile): {data: string; sidecar: string} {
+	async load(): Promise<void> {
+		this.held = new Set(await readdir(this.folder));
+	}
+
+	paths(file: RemoteFile): {key: string; data: string; sidecar: string} {
 		const key = createHash('sha256').update(file.path).digest('hex').slice(0, 40);
-		return {data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
+		return {key, data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
 	}
 
 	/** Bytes already held for this version of the file; anything held for another version is dropped. */
 	async resumable(file: RemoteFile): Promise<number> {
-		const {data, sidecar} = this.paths(file);
+		const {key, data, sidecar} = this.paths(file);
+		if (!this.held.has(key) && !this.held.has(`${key}.json`)) return 0;
 		try {
-			const held = JSON.parse(await readFile(sidecar, 'utf8')) as Sidecar;
+			const record = JSON.parse(await readFile(sidecar, 'utf8')) as Sidecar;
 			const partial = await lstat(data);
-			const {size} = partial;
-			if (partial.isFile() && held.path === file.path && held.size === file.size && held.mtime === file.mtime && size <= file.size) return size;
+			if (partial.isFile() && record.path === file.path && record.size === file.size && record.mtime === file.mtime && partial.size > 0 && partial.size <= file.size) return partial.size;
 		} catch {
-			// No partial, or one we cannot read: start afresh.
+			// No sidecar, or one we cannot read: start afresh.
 		}
 
 		await this.drop(file);
 		return 0;
 	}
 
-	async begin(file: RemoteFile): Promise<void> {
-		const {sidecar} = this.paths(file);
+	async begin(file: RemoteFile): Promise<string | undefined> {
+		if (file.size < resumeThreshold) return undefined;
+		const {key, sidecar} = this.paths(file);
 		const record: Sidecar = {path: file.path, size: file.size, mtime: file.mtime};
-		await rm(sidecar, {force: true});
-		await writeFile(sidecar, JSON.stringify(record), {mode: 0o600, flag: noFollow | constants.O_CREAT | constants.O_EXCL});
+		await writeFile(sidecar, JSON.stringify(record), {mode: 0o600, flag: noFollow | constants.O_CREAT | constants.O_TRUNC});
+		this.held.add(`${key}.json`);
+		return sidecar;
+	}
+
+	/** Remove the partial and its sidecar (unlinked, never truncated: a crash may have left it linked into place). */
+	/** After a run in which every file was handled, nothing left here can be of use: clear it. */
+	async clear(): Promise<void> {
+		for (const name of await readdir(this.folder)) await rm(join(this.folder, name), {force: true, recursive: true});
+		this.held.clear();
+	}
+
+	/** The data file of `file` now exists (a retry in this run must find and drop it). */
+	opened(file: RemoteFile): void {
+		this.held.add(this.paths(file).key);
 	}
 
 	async drop(file: RemoteFile): Promise<void> {
-		const {data, sidecar} = this.paths(file);
+		const {key, data, sidecar} = this.paths(file);
 		await rm(data, {force: true});
 		await rm(sidecar, {force: true});
+		this.held.delete(key);
+		this.held.delete(`${key}.json`);
 	}
 }
 
-export type Downloaded = {temporary: string; bytes: number; resumedFrom: number};
+export type Downloaded = {temporary: string; bytes: number; resumedFrom: number; sidecar?: string};
+
+/** Wait until the sink has closed its file, after success or failure. */
+async function settled(sink: NodeJS.WritableStream & {closed: boolean}): Promise<void> {
+	if (sink.closed) return;
+	await new Promise<void>(resolve => sink.once('close', () => resolve()));
+}
+
+async function openPartial(data: string, from: number): Promise<FileHandle> {
+	// A fresh partial is made with O_EXCL: whatever held the name was dropped by resumable().
+	const flags = noFollow | constants.O_CREAT | (from === 0 ? constants.O_EXCL : constants.O_APPEND);
+	return open(data, flags, 0o600);
+}
 
 /**
  * Download `file` into its partial, resuming where possible, and give it the server's mtime.
@@ -63,43 +102,46 @@ export type Downloaded = {temporary: string; bytes: number; resumedFrom: number}
 export async function download(client: Client, file: RemoteFile, partials: Partials, watch: (held: () => number) => void): Promise<Downloaded> {
 	let offset = await partials.resumable(file);
 	const {data} = partials.paths(file);
-	if (offset === 0) await partials.begin(file);
-	if (offset === file.size && file.size > 0) offset = file.size;
+	const sidecar = offset === 0 ? await partials.begin(file) : partials.paths(file).sidecar;
 
-	const fetch = async (from: number) => {
-		const handle = await open(data, noFollow | constants.O_CREAT | (from === 0 ? constants.O_TRUNC : 0), 0o600);
-		try {
-			await handle.truncate(from);
-		} finally {
+	const fetch = async (from: number): Promise<number> => {
+		const handle = await openPartial(data, from);
+		partials.opened(file);
+		let received = 0;
+		if (from < file.size) {
+			// The stream owns the handle and closes it when the transfer ends, well or not.
+			const sink = handle.createWriteStream();
+			watch(() => from + sink.bytesWritten);
+			try {
+				await client.downloadTo(sink, file.path, from);
+			} finally {
+				await settled(sink);
+				received = sink.bytesWritten;
+			}
+		} else {
 			await handle.close();
 		}
 
-		if (from >= file.size) return;
-		const sink = (await open(data, noFollow | constants.O_APPEND)).createWriteStream();
-		watch(() => from + sink.bytesWritten);
-		try {
-			await client.downloadTo(sink, file.path, from);
-		} finally {
-			if (!sink.closed) await new Promise<void>(resolve => sink.once('close', () => resolve()));
-		}
+		if (from + received === file.size) await lutimes(data, file.mtime, file.mtime);
+		return received;
 	};
 
+	let received: number;
 	try {
-		await fetch(offset);
+		received = await fetch(offset);
 	} catch (error) {
 		// A server that refuses REST gets the whole file instead.
 		const code = ftpCode(error);
 		if (offset === 0 || code === undefined || code < 500) throw error;
-		offset = 0;
-		await fetch(0);
-	}
-
-	const {size} = await lstat(data);
-	if (size !== file.size) {
 		await partials.drop(file);
-		throw new TransientError(`the file changed during the download (${size} bytes received, ${file.size} listed)`);
+		offset = 0;
+		received = await fetch(0);
 	}
 
-	await utimes(data, file.mtime, file.mtime);
-	return {temporary: data, bytes: file.size - offset, resumedFrom: offset};
+	if (offset + received !== file.size) {
+		await partials.drop(file);
+		throw new TransientError(`the file changed during the download (${offset + received} bytes received, ${file.size} listed)`);
+	}
+
+	return {temporary: data, bytes: received, resumedFrom: offset, sidecar};
 }

@@ -1,4 +1,4 @@
-import {mkdir, readFile, symlink, writeFile} from 'node:fs/promises';
+import {link, mkdir, readdir, readFile, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
@@ -61,7 +61,7 @@ describe('sources', () => {
 
 	it('resumes a partial download of the same version with REST', async () => {
 		const source = await tempDir();
-		const content = 'x'.repeat(5000) + 'y'.repeat(5000);
+		const content = 'x'.repeat(300_000) + 'y'.repeat(300_000);
 		const mtime = new Date('2026-11-20T03:00:00Z');
 		await writeTree(source, {'u/big.bin': {content, mtime}});
 		const server = await startFtpServer({root: source, mlsd: true});
@@ -69,14 +69,14 @@ describe('sources', () => {
 			const backup = await tempDir();
 			const partials = new Partials(join(backup, '.packrat', 'partial'));
 			await mkdir(partials.folder, {recursive: true});
-			const file = {path: '/u/big.bin', parts: ['u', 'big.bin'], size: 10_000, mtime: mtime.getTime() / 1000};
+			const file = {path: '/u/big.bin', parts: ['u', 'big.bin'], size: 600_000, mtime: mtime.getTime() / 1000};
 			await partials.begin(file);
 			// What an interrupted attempt left: the first half of the same version.
-			await writeFile(partials.paths(file).data, 'x'.repeat(5000));
+			await writeFile(partials.paths(file).data, 'x'.repeat(300_000));
 			const summary = await runBackup({job: makeJob(server, backup)});
-			expect(summary.bytes).toBe(5000);
+			expect(summary.bytes).toBe(300_000);
 			expect(await readFile(join(backup, 'u/big.bin'), 'utf8')).toBe(content);
-			expect(await readFile(join(backup, 'packrat-transfer.log'), 'utf8')).toMatch(/\tdownload\t\/u\/big\.bin\t5000\t\d+\tresumed at byte 5000/);
+			expect(await readFile(join(backup, 'packrat-transfer.log'), 'utf8')).toMatch(/\tdownload\t\/u\/big\.bin\t300000\t\d+\tresumed at byte 300000/);
 		} finally {
 			await server.close();
 		}
@@ -84,18 +84,19 @@ describe('sources', () => {
 
 	it('starts afresh when the partial belongs to another version', async () => {
 		const source = await tempDir();
-		await writeTree(source, {'u/f.bin': {content: 'new content!', mtime: new Date('2026-11-21T03:00:00Z')}});
+		const fresh = 'n'.repeat(400_000);
+		await writeTree(source, {'u/f.bin': {content: fresh, mtime: new Date('2026-11-21T03:00:00Z')}});
 		const server = await startFtpServer({root: source, mlsd: true});
 		try {
 			const backup = await tempDir();
 			const partials = new Partials(join(backup, '.packrat', 'partial'));
 			await mkdir(partials.folder, {recursive: true});
-			const old = {path: '/u/f.bin', parts: ['u', 'f.bin'], size: 12, mtime: Date.parse('2026-11-20T03:00:00Z') / 1000};
+			const old = {path: '/u/f.bin', parts: ['u', 'f.bin'], size: 400_000, mtime: Date.parse('2026-11-20T03:00:00Z') / 1000};
 			await partials.begin(old);
-			await writeFile(partials.paths(old).data, 'old c');
+			await writeFile(partials.paths(old).data, 'o'.repeat(100_000));
 			const summary = await runBackup({job: makeJob(server, backup)});
-			expect(summary.bytes).toBe(12);
-			expect(await readFile(join(backup, 'u/f.bin'), 'utf8')).toBe('new content!');
+			expect(summary.bytes).toBe(400_000);
+			expect(await readFile(join(backup, 'u/f.bin'), 'utf8')).toBe(fresh);
 		} finally {
 			await server.close();
 		}
@@ -133,6 +134,31 @@ describe('a folder that cannot be listed', () => {
 			expect(summary).toMatchObject({outcome: 'failed', counts: {downloaded: 1}});
 			expect(summary.reason).toMatch(/^1 folder\(s\) could not be listed; see /);
 			expect(await readFile(join(backup, 'packrat-errors.log'), 'utf8')).toContain('\t/ghost\t');
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('a crash between putting a file in place and cleaning up', () => {
+	it('finds the partial already linked into place and keeps no duplicate older copy', async () => {
+		const source = await tempDir();
+		const content = 'k'.repeat(300_000);
+		const mtime = new Date('2026-11-20T03:00:00Z');
+		await writeTree(source, {'u/k.bin': {content, mtime}});
+		const server = await startFtpServer({root: source, mlsd: true});
+		try {
+			const backup = await tempDir();
+			const partials = new Partials(join(backup, '.packrat', 'partial'));
+			await mkdir(partials.folder, {recursive: true});
+			const file = {path: '/u/k.bin', parts: ['u', 'k.bin'], size: 300_000, mtime: mtime.getTime() / 1000};
+			await partials.begin(file);
+			await writeTree(backup, {'u/k.bin': {content, mtime}});
+			await link(join(backup, 'u/k.bin'), partials.paths(file).data);
+			const summary = await runBackup({job: makeJob(server, backup)});
+			expect(summary.outcome).toBe('success');
+			expect(await readdir(join(backup, 'u'))).toEqual(['k.bin']);
+			expect(await readdir(partials.folder)).toEqual([]);
 		} finally {
 			await server.close();
 		}
