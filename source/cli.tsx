@@ -4,9 +4,6 @@
  */
 import meow from 'meow';
 import {PackratError} from './backup/errors.js';
-import {configCommand} from './commands/config.js';
-import {cancelCommand, nowCommand, statusCommand} from './commands/control.js';
-import {runCommand} from './commands/run.js';
 import type {Overrides} from './settings/job.js';
 
 const help = `
@@ -101,17 +98,19 @@ async function main(): Promise<number> {
 				}
 			});
 		}
+		const {runCommand} = await import('./commands/run.js');
 		return runCommand({...overrides(), json: cli.flags.json, profile: cli.flags.profile}, out, controller.signal);
 	}
 
 	if (command === 'now' || command === 'cancel' || command === 'status') {
 		if (rest.length > 0) fail(`${command} takes no words (got ${rest.join(' ')}); see packrat --help`);
+		const {cancelCommand, nowCommand, statusCommand} = await import('./commands/control.js');
 		if (command === 'now') return nowCommand({profile: cli.flags.profile}, out);
 		if (command === 'cancel') return cancelCommand({profile: cli.flags.profile}, out);
 		return statusCommand({profile: cli.flags.profile, json: cli.flags.json}, out);
 	}
 
-	if (command === 'config') return configCommand(rest, cli.flags.profile, out);
+	if (command === 'config') return (await import('./commands/config.js')).configCommand(rest, cli.flags.profile, out);
 	if (command !== undefined) fail(`unknown command ${JSON.stringify(command)}; see packrat --help`);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		fail('the Backup window needs a terminal; for cron, scripts and pipes use "packrat run" (see packrat --help)');

@@ -4,7 +4,6 @@
  * fails or runs too long is logged there too, and never fails the run.
  */
 import {join} from 'node:path';
-import {execa} from 'execa';
 import type {Summary} from './backup/events.js';
 import {appendSafely, errorLogName, formatLogLine, transferLogName, type Level} from './backup/logs.js';
 import {escapeControl} from './backup/names.js';
@@ -46,6 +45,8 @@ export async function runAfterRunHook(command: string | undefined, summary: Summ
 	let killTimer: ReturnType<typeof setTimeout> | undefined;
 	try {
 		// Its own process group, so that a time limit stops the shell and whatever it started.
+		// execa is loaded only when there is a hook to run: it is the heaviest module packrat has.
+		const {execa} = await import('execa');
 		const subprocess = execa(command, {
 			shell: true, detached: true, stdin: 'ignore', all: true, lines: true, reject: false, stripFinalNewline: true,
 			env: hookEnvironment(summary, logPath), extendEnv: false, maxBuffer: maxLines,
