@@ -1,0 +1,69 @@
+/** The benchmark's command line. */
+import {parseArgs} from 'node:util';
+import type {ToolName} from './tools.js';
+
+export const parts = ['small', 'large', 'scale', 'changes', 'profile', 'window'] as const;
+export type Part = (typeof parts)[number];
+
+export type Options = {
+	parts: Set<Part>;
+	rounds: number;
+	tools: ToolName[];
+	scaleSizes: number[];
+	scaleTools: ToolName[];
+	server: 'vsftpd' | 'ftp-srv';
+	seed: number;
+	keep: boolean;
+	write: boolean;
+	help: boolean;
+};
+
+export const usage = `Usage: npm run bench  |  node dist/bench/run.js [options]
+
+  --set LIST           parts to run, from ${parts.join(',')} (default: all)
+  --rounds N           timed rounds for small and large (default 3)
+  --tools LIST         packrat,lftp,rclone (default: all that are installed)
+  --scale-sizes LIST   file counts for the scale runs (default 10k,50k,100k)
+  --scale-tools LIST   tools for the scale runs (default packrat)
+  --server NAME        vsftpd (default, when installed) or ftp-srv
+  --seed N             data set seed (default 20261120)
+  --keep               keep the pulled folders (they are under the system temp dir)
+  --write / --no-write write bench/RESULTS.md (default: only when --set is not given)
+`;
+
+const toolNames = (text: string): ToolName[] => {
+	const names = text.split(',').map(name => name.trim()).filter(Boolean);
+	for (const name of names) if (!['packrat', 'lftp', 'rclone'].includes(name)) throw new Error(`unknown tool ${name}`);
+	return names as ToolName[];
+};
+
+const count = (text: string) => {
+	const match = /^(\d+)(k?)$/i.exec(text.trim());
+	if (!match) throw new Error(`not a file count: ${text}`);
+	return Number(match[1]) * (match[2] ? 1000 : 1);
+};
+
+export function readOptions(argv: string[]): Options {
+	const {values} = parseArgs({
+		args: argv,
+		options: {
+			set: {type: 'string'}, rounds: {type: 'string', default: '3'}, tools: {type: 'string', default: 'packrat,lftp,rclone'},
+			'scale-sizes': {type: 'string', default: '10k,50k,100k'}, 'scale-tools': {type: 'string', default: 'packrat'},
+			server: {type: 'string', default: 'vsftpd'}, seed: {type: 'string', default: '20261120'}, keep: {type: 'boolean', default: false},
+			write: {type: 'boolean'}, 'no-write': {type: 'boolean'}, help: {type: 'boolean', default: false},
+		},
+	});
+	const chosen = values.set ? values.set.split(',').map(part => part.trim()) : [...parts];
+	for (const part of chosen) if (!(parts as readonly string[]).includes(part)) throw new Error(`unknown part ${part}; choose from ${parts.join(', ')}`);
+	const rounds = Number(values.rounds);
+	if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number of 1 or more');
+	if (values.server !== 'vsftpd' && values.server !== 'ftp-srv') throw new Error('--server must be vsftpd or ftp-srv');
+	const tools = toolNames(values.tools);
+	if (!tools.includes('packrat')) throw new Error('--tools must include packrat');
+	return {
+		parts: new Set(chosen as Part[]), rounds, tools,
+		scaleSizes: values['scale-sizes'].split(',').map(count), scaleTools: toolNames(values['scale-tools']),
+		server: values.server, seed: Number(values.seed), keep: values.keep,
+		write: values['no-write'] ? false : (values.write ?? values.set === undefined), help: values.help,
+	};
+}

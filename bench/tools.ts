@@ -1,0 +1,129 @@
+/**
+ * The three tools the benchmark compares, each as the command line that pulls a remote folder
+ * into a local one with 4 transfers at once: packrat (headless), lftp mirror, rclone copy.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import type {Command} from './measure.js';
+import type {Server} from './servers.js';
+
+export type ToolName = 'packrat' | 'lftp' | 'rclone';
+
+export type Tool = {
+	/** packrat, lftp, rclone, or a reference such as lean. */
+	name: string;
+	version: string;
+	/** The command that pulls `remote` (e.g. `/small`) into `dest`. */
+	pull(remote: string, dest: string): Command;
+};
+
+export type ToolContext = {repo: string; work: string; server: Server};
+
+function onPath(command: string): boolean {
+	return spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status === 0;
+}
+
+function firstLine(command: string, args: string[]): string {
+	const result = spawnSync(command, args, {encoding: 'utf8'});
+	return `${result.stdout}${result.stderr}`.trim().split('\n')[0] ?? '';
+}
+
+const lftpQuote = (text: string) => `"${text.replace(/(["\\])/g, '\\$1')}"`;
+
+async function packrat(context: ToolContext): Promise<Tool> {
+	const cli = join(context.repo, 'dist', 'source', 'cli.js');
+	if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build`);
+	const config = join(context.work, 'config');
+	await mkdir(config, {recursive: true});
+	const env = {XDG_CONFIG_HOME: config, PACKRAT_PASSWORD: context.server.password};
+	const profiles = new Set<string>();
+	const profileFor = (remote: string) => {
+		const profile = `bench-${remote.replace(/[^A-Za-z0-9-]+/g, '') || 'root'}`;
+		if (profiles.has(profile)) return profile;
+		const settings: Array<[string, string]> = [
+			['server.host', context.server.host], ['server.port', String(context.server.port)], ['server.user', context.server.user],
+			['server.tls', 'none'], ['server.root', remote], ['backupFolder', join(context.work, 'unused')], ['connections', '4'],
+		];
+		for (const [key, value] of settings) {
+			execFileSync(process.execPath, [cli, 'config', 'set', key, value, '--profile', profile], {env: {...process.env, ...env}, stdio: 'pipe'});
+		}
+
+		profiles.add(profile);
+		return profile;
+	};
+
+	const {version} = JSON.parse(readFileSync(join(context.repo, 'package.json'), 'utf8')) as {version: string};
+	const commit = spawnSync('git', ['-C', context.repo, 'rev-parse', '--short', 'HEAD'], {encoding: 'utf8'}).stdout.trim();
+	const dirty = spawnSync('git', ['-C', context.repo, 'status', '--porcelain', 'source'], {encoding: 'utf8'}).stdout.trim() ? ', source/ modified' : '';
+	return {
+		name: 'packrat',
+		version: `packrat ${version} (${commit || 'no git'}${dirty}), node ${process.version}`,
+		pull: (remote, dest) => ({
+			command: process.execPath,
+			args: [cli, 'run', '--profile', profileFor(remote), '--folder', dest, '--connections', '4'],
+			env,
+		}),
+	};
+}
+
+function lftp(context: ToolContext): Tool {
+	const {server} = context;
+	return {
+		name: 'lftp',
+		version: firstLine('lftp', ['--version']).replace(/\s*\|\s*Copyright.*/, '').replace(/\s*\|\s*/g, ' '),
+		pull: (remote, dest) => ({
+			command: 'lftp',
+			args: ['-c', [
+				'set cmd:fail-exit yes', 'set ftp:ssl-allow no', 'set net:max-retries 3', 'set net:reconnect-interval-base 1',
+				`open -u ${server.user},${server.password} -p ${server.port} ftp://${server.host}`,
+				`mirror --parallel=4 ${lftpQuote(remote)} ${lftpQuote(dest)}`,
+			].join('; ')],
+		}),
+	};
+}
+
+async function rclone(context: ToolContext): Promise<Tool> {
+	const {server} = context;
+	const obscured = execFileSync('rclone', ['obscure', server.password], {encoding: 'utf8'}).trim();
+	const config = join(context.work, 'rclone.conf');
+	await writeFile(config, '');
+	return {
+		name: 'rclone',
+		version: firstLine('rclone', ['version']),
+		pull: (remote, dest) => ({
+			command: 'rclone',
+			args: ['copy', '--transfers', '4', '--config', config, `:ftp,host=${server.host},port=${server.port},user=${server.user},pass=${obscured}:${remote}`, dest],
+		}),
+	};
+}
+
+/** bench/lean.ts: the least a Node pull over basic-ftp does per file, as a reference; `extra` tries its options. */
+export function lean(context: ToolContext, name = 'lean', extra: string[] = []): Tool {
+	const {server} = context;
+	const script = join(context.repo, 'dist', 'bench', 'lean.js');
+	return {
+		name,
+		version: `bench/lean.ts ${extra.join(' ')}`.trim(),
+		pull: (remote, dest) => ({
+			command: process.execPath,
+			args: [script, '--host', server.host, '--port', String(server.port), '--user', server.user, '--password', server.password, '--root', remote, '--dest', dest, '--connections', '4', ...extra],
+		}),
+	};
+}
+
+/** The tools asked for that are installed, and a line for each that is not. */
+export async function loadTools(names: ToolName[], context: ToolContext, log: (line: string) => void): Promise<Tool[]> {
+	const tools: Tool[] = [];
+	for (const name of names) {
+		if (name !== 'packrat' && !onPath(name)) {
+			log(`${name} is not installed: left out (apt-get install ${name})`);
+			continue;
+		}
+
+		tools.push(name === 'packrat' ? await packrat(context) : name === 'lftp' ? lftp(context) : await rclone(context));
+	}
+
+	return tools;
+}
