@@ -1,5 +1,5 @@
 /**
- * Opens the Backup window: full screen in the terminal's alternate screen, at most 12 frames a
+ * Opens the Backup window: full screen in the terminal's alternate screen, at most 10 frames a
  * second. q, Ctrl+C, SIGTERM and SIGHUP share one shutdown path: the schedule stops, a running
  * backup is cancelled cleanly and waited for, then the terminal is restored as it was.
  */
@@ -12,7 +12,7 @@ import {startWindowControl} from './window-control.js';
 export const enterAlternateScreen = '\u001B[?1049h\u001B[H';
 export const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
-export const maxFps = 12;
+export const maxFps = 10;
 
 const signalCodes = {SIGTERM: 143, SIGHUP: 129, SIGINT: 130} as const;
 

@@ -28,7 +28,8 @@ export type Theme = {
 	ascii: boolean;
 	color: boolean;
 	glyph: Glyphs;
-	spinner: 'dots' | 'line';
+	/** Slow spinners on purpose: each frame of a spinner is a redraw of the whole window. */
+	spinner: 'squareCorners' | 'simpleDots';
 	border: 'round' | 'classic';
 	/** The colour of a tone, or undefined without colour. */
 	tone: (tone: Tone | undefined) => string | undefined;
@@ -38,7 +39,7 @@ export function makeTheme(options: {ascii: boolean; color: boolean}): Theme {
 	return {
 		...options,
 		glyph: options.ascii ? ascii : unicode,
-		spinner: options.ascii ? 'line' : 'dots',
+		spinner: options.ascii ? 'simpleDots' : 'squareCorners',
 		border: options.ascii ? 'classic' : 'round',
 		tone: tone => (options.color && tone ? colours[tone] : undefined),
 	};

@@ -21,7 +21,7 @@ describe('the theme', () => {
 		expect(localeIsUtf8({LC_CTYPE: 'C.UTF-8'})).toBe(true);
 		const ascii = makeTheme({ascii: true, color: false});
 		for (const glyph of Object.values(ascii.glyph)) expect(glyph).toMatch(/^[\u0020-\u007E]+$/);
-		expect(ascii.spinner).toBe('line');
+		expect(ascii.spinner).toBe('simpleDots');
 	});
 
 	it('gives every status a symbol and a word, so that the meaning stays without colour', async () => {
