@@ -69,6 +69,10 @@ export async function prepareFolder(folder: string): Promise<string> {
 
 		return state;
 	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			throw new PackratError(`the backup folder ${folder} does not exist, nor does the folder it would be made in (is the disk mounted?): choose another with --folder or packrat config set backupFolder DIR`, 'config');
+		}
+
 		throw new PackratError(
 			`the backup folder ${folder} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another with --folder or packrat config set backupFolder DIR`,
 			'config',

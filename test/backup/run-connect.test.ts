@@ -1,3 +1,5 @@
+import {stat, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
@@ -81,9 +83,27 @@ describe('connecting', () => {
 		const source = await tempDir();
 		const server = await startFtpServer({root: source});
 		try {
-			const summary = await runBackup({job: makeJob(server, '/proc/packrat-cannot-be-here')});
+			const file = join(await tempDir(), 'a file');
+			await writeFile(file, 'not a folder');
+			const summary = await runBackup({job: makeJob(server, join(file, 'backup'))});
 			expect(summary).toMatchObject({outcome: 'failed', failure: 'config'});
-			expect(summary.reason).toMatch(/the backup folder \/proc\/packrat-cannot-be-here cannot be written .*--folder/);
+			expect(summary.reason).toBe(`the backup folder ${join(file, 'backup')} cannot be written (ENOTDIR): choose another with --folder or packrat config set backupFolder DIR`);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('a backup folder whose parent is missing', () => {
+	it('is not made: a missing parent often means a disk that is not mounted', async () => {
+		const source = await tempDir();
+		const server = await startFtpServer({root: source});
+		try {
+			const parent = join(await tempDir(), 'not-mounted');
+			const summary = await runBackup({job: makeJob(server, join(parent, 'backup'))});
+			expect(summary).toMatchObject({outcome: 'failed', failure: 'config'});
+			expect(summary.reason).toMatch(/does not exist, nor does the folder it would be made in \(is the disk mounted\?\)/);
+			await expect(stat(parent)).rejects.toThrow(/ENOENT/);
 		} finally {
 			await server.close();
 		}
