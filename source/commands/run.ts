@@ -7,7 +7,7 @@ import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
 import {hookLogger, runAfterRunHook, transferLogPath} from '../hooks.js';
-import {bytes, duration, rate} from '../format.js';
+import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
 import {SettingsStore} from '../settings/store.js';
@@ -15,8 +15,6 @@ import {SettingsStore} from '../settings/store.js';
 export type RunFlags = Overrides & {json: boolean; profile?: string};
 
 type Out = {line: (text: string) => void; error: (text: string) => void};
-
-const phaseNames = {connecting: 'Connecting', initializing: 'Initializing', 'backing-up': 'Backing up', finishing: 'Finishing', done: 'Done'} as const;
 
 /** JSON with C1 control characters escaped as well, so no remote name reaches a terminal raw. */
 export function jsonLine(value: unknown): string {
@@ -55,10 +53,10 @@ function textLine(event: RunEvent, progress: Progress): string | undefined {
 }
 
 function progressLine(progress: Progress): string | undefined {
-	if (progress.phase === 'initializing') return `Initializing: ${progress.scan.folders} folders, ${progress.scan.files} files, ${bytes(progress.scan.bytes)} found so far`;
+	if (progress.phase === 'initializing') return `Initializing: ${scanPhrase(progress.scan)}`;
 	if (progress.phase !== 'backing-up' || !progress.plan) return undefined;
-	const left = eta(progress);
-	return `Backing up: ${progress.filesDone}/${progress.plan.toDownload} files, ${bytes(bytesNow(progress))} of ${bytes(progress.plan.bytesToDownload)}, ${rate(progress.rate)}${left === undefined ? '' : `, ETA ${duration(left)}`}`;
+	const figures = {filesDone: progress.filesDone, filesTotal: progress.plan.toDownload, bytesDone: bytesNow(progress), bytesTotal: progress.plan.bytesToDownload, rate: progress.rate};
+	return `Backing up: ${transferPhrase({...figures, etaSeconds: eta(progress)})}`;
 }
 
 export async function runCommand(flags: RunFlags, out: Out, signal: AbortSignal, everyMs = 5000): Promise<number> {

@@ -8,7 +8,7 @@ import type {Phase, Summary} from '../backup/events.js';
 import {lastSuccess, readHistory} from '../backup/history.js';
 import {bytesNow, eta, type Progress} from '../backup/progress.js';
 import {escapeControl} from '../backup/names.js';
-import {bytes, duration, rate, when} from '../format.js';
+import {bytes, phaseNames, scanPhrase, transferPhrase, when} from '../format.js';
 import type {Settings} from '../settings/keys.js';
 import {describeRepeat, nextRun} from './next-run.js';
 
@@ -108,18 +108,15 @@ export async function historyStatus(profile: string, settings: Settings, now = n
 	});
 }
 
-const phaseNames: Record<Phase | 'idle', string> = {idle: 'Idle', connecting: 'Connecting', initializing: 'Initializing', 'backing-up': 'Backing up', finishing: 'Finishing', done: 'Done'};
-
 /** The readable lines of `packrat status`. */
 export function formatStatus(status: StatusJson): string[] {
 	const lines: string[] = [];
 	const progress = status.progress;
 	if (status.running && progress) {
 		let line = `${phaseNames[status.phase]}`;
-		if (status.phase === 'initializing') line += `: ${progress.scan.folders} folders, ${progress.scan.files} files, ${bytes(progress.scan.bytes)} found so far`;
+		if (status.phase === 'initializing') line += `: ${scanPhrase(progress.scan)}`;
 		if (progress.files && progress.bytes) {
-			line += `: ${progress.files.done}/${progress.files.total} files, ${bytes(progress.bytes.done)} of ${bytes(progress.bytes.total)}, ${rate(progress.rate)}`;
-			if (progress.etaSeconds !== undefined) line += `, ETA ${duration(progress.etaSeconds)}`;
+			line += `: ${transferPhrase({filesDone: progress.files.done, filesTotal: progress.files.total, bytesDone: progress.bytes.done, bytesTotal: progress.bytes.total, rate: progress.rate, etaSeconds: progress.etaSeconds})}`;
 		}
 
 		lines.push(line);
