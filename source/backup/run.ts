@@ -135,12 +135,12 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 			for (const folder of found.unlisted) context.error('list', folder.path, folder.reason);
 		}
 
-		const runs = await readHistory(job.backupFolder);
 		const snapshot = job.mode === 'full' ? localStamp(started) : undefined;
 		const target = snapshot ? join(job.backupFolder, snapshot + incompleteSuffix) : job.backupFolder;
 		if (snapshot) await mkdir(target);
 		const tree = new SafeTree(target);
-		const snapshots = snapshot ? await completeSnapshots(job.backupFolder, runs) : [];
+		// Only a Full run needs the history: it names the complete snapshots.
+		const snapshots = snapshot ? await completeSnapshots(job.backupFolder, await readHistory(job.backupFolder)) : [];
 		const newest = snapshots.at(-1);
 		const previousTree = job.linkUnchanged && newest ? new SafeTree(join(job.backupFolder, newest)) : undefined;
 		planned = await plan({

@@ -23,6 +23,8 @@ export const resumeThreshold = 256 * 1024;
 export class Partials {
 	/** Names in the partials folder when the run began: the only ones that can hold a resumable part. */
 	private held = new Set<string>();
+	/** Each file's names, hashed once, not at every step of its download. */
+	private readonly named = new WeakMap<RemoteFile, {key: string; data: string; sidecar: string}>();
 
 	constructor(readonly folder: string) {}
 
@@ -31,8 +33,14 @@ export class Partials {
 	}
 
 	paths(file: RemoteFile): {key: string; data: string; sidecar: string} {
-		const key = createHash('sha256').update(file.path).digest('hex').slice(0, 40);
-		return {key, data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
+		let names = this.named.get(file);
+		if (!names) {
+			const key = createHash('sha256').update(file.path).digest('hex').slice(0, 40);
+			names = {key, data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
+			this.named.set(file, names);
+		}
+
+		return names;
 	}
 
 	/** Bytes already held for this version of the file; anything held for another version is dropped. */
@@ -101,8 +109,8 @@ async function openPartial(data: string, from: number): Promise<FileHandle> {
  */
 export async function download(client: Client, file: RemoteFile, partials: Partials, watch: (held: () => number) => void): Promise<Downloaded> {
 	let offset = await partials.resumable(file);
-	const {data} = partials.paths(file);
-	const sidecar = offset === 0 ? await partials.begin(file) : partials.paths(file).sidecar;
+	const {data, sidecar: held} = partials.paths(file);
+	const sidecar = offset === 0 ? await partials.begin(file) : held;
 
 	const fetch = async (from: number): Promise<number> => {
 		const handle = await openPartial(data, from);
