@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process';
 import {readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -6,7 +5,7 @@ import {startFtpServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
 import {readHistory} from '../../source/backup/history.js';
 import {runBackup} from '../../source/backup/run.js';
-import {cliPath, runCli} from '../helpers/cli.js';
+import {configure, spawnCli} from '../helpers/cli.js';
 import {startFaultProxy} from '../helpers/fault-proxy.js';
 import {makeJob, tempDir} from '../helpers/fixture.js';
 
@@ -61,15 +60,11 @@ describe('cancel', () => {
 		try {
 			for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 				const home = await tempDir();
-				for (const [key, value] of [['server.host', '127.0.0.1'], ['server.port', String(proxy.port)], ['server.tls', 'none'], ['backupFolder', join(home, 'b')]]) {
-					await runCli(['config', 'set', key!, value!], {home});
-				}
-
-				const env = {PATH: process.env['PATH'] ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state')};
-				const child = spawn(process.execPath, [cliPath, 'run'], {env, stdio: ['ignore', 'pipe', 'pipe']});
+				await configure(home, {'server.host': '127.0.0.1', 'server.port': String(proxy.port), 'server.tls': 'none', backupFolder: join(home, 'b')});
+				const child = spawnCli(['run'], {home, stdio: ['ignore', 'pipe', 'pipe']});
 				let output = '';
 				let sent = false;
-				child.stdout.on('data', chunk => {
+				child.stdout!.on('data', chunk => {
 					output += String(chunk);
 					if (output.includes('Backing up…') && child.signalCode === null && !sent) {
 						sent = true;

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
-import {runCli} from '../helpers/cli.js';
+import {configure, runCli} from '../helpers/cli.js';
 import {tempDir, tree} from '../helpers/fixture.js';
 
 describe('packrat run and config', () => {
@@ -23,10 +23,7 @@ describe('packrat run and config', () => {
 
 	async function configured(): Promise<string> {
 		const home = await tempDir();
-		for (const [key, value] of [['server.host', '127.0.0.1'], ['server.port', String(server.port)], ['server.user', 'alice'], ['server.tls', 'none'], ['backupFolder', join(home, 'backup')]]) {
-			const result = await runCli(['config', 'set', key!, value!], {home});
-			expect(result).toMatchObject({code: 0, stderr: ''});
-		}
+		await configure(home, {'server.host': '127.0.0.1', 'server.port': String(server.port), 'server.user': 'alice', 'server.tls': 'none', backupFolder: join(home, 'backup')});
 
 		return home;
 	}

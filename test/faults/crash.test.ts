@@ -1,10 +1,9 @@
-import {spawn} from 'node:child_process';
 import {readdir, readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
-import {cliPath, runCli} from '../helpers/cli.js';
+import {configure, runCli, spawnCli} from '../helpers/cli.js';
 import {startFaultProxy} from '../helpers/fault-proxy.js';
 import {tempDir, tree} from '../helpers/fixture.js';
 
@@ -30,12 +29,8 @@ describe('packrat killed with SIGKILL mid-run', () => {
 		const home = await tempDir();
 		const backup = join(home, 'backup');
 		try {
-			for (const [key, value] of [['server.host', '127.0.0.1'], ['server.port', String(proxy.port)], ['server.tls', 'none'], ['backupFolder', backup], ['connections', '1']]) {
-				await runCli(['config', 'set', key!, value!], {home});
-			}
-
-			const env = {PATH: process.env['PATH'] ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state')};
-			const child = spawn(process.execPath, [cliPath, 'run'], {env, stdio: 'ignore'});
+			await configure(home, {'server.host': '127.0.0.1', 'server.port': String(proxy.port), 'server.tls': 'none', backupFolder: backup, connections: '1'});
+			const child = spawnCli(['run'], {home, stdio: 'ignore'});
 			const partial = join(backup, '.packrat', 'partial');
 			await until(async () => {
 				const names = await readdir(partial).catch(() => []);

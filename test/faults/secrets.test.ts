@@ -1,10 +1,9 @@
-import {spawn} from 'node:child_process';
 import {readdir, readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
-import {cliPath, runCli} from '../helpers/cli.js';
+import {configure, runCli, spawnCli} from '../helpers/cli.js';
 import {startFaultProxy} from '../helpers/fault-proxy.js';
 import {tempDir} from '../helpers/fixture.js';
 
@@ -29,15 +28,11 @@ describe('secrets', () => {
 		const home = await tempDir();
 		const backup = join(home, 'backup');
 		try {
-			for (const [key, value] of [['server.host', '127.0.0.1'], ['server.port', String(proxy.port)], ['server.user', 'alice'], ['server.tls', 'none'], ['backupFolder', backup]]) {
-				await runCli(['config', 'set', key!, value!], {home});
-			}
-
-			const env = {PATH: process.env['PATH'] ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), PACKRAT_PASSWORD: secret};
-			const child = spawn(process.execPath, [cliPath, 'run'], {env, stdio: ['ignore', 'pipe', 'pipe']});
+			await configure(home, {'server.host': '127.0.0.1', 'server.port': String(proxy.port), 'server.user': 'alice', 'server.tls': 'none', backupFolder: backup});
+			const child = spawnCli(['run'], {home, env: {PACKRAT_PASSWORD: secret}, stdio: ['ignore', 'pipe', 'pipe']});
 			let output = '';
-			child.stdout.on('data', chunk => (output += String(chunk)));
-			child.stderr.on('data', chunk => (output += String(chunk)));
+			child.stdout!.on('data', chunk => (output += String(chunk)));
+			child.stderr!.on('data', chunk => (output += String(chunk)));
 			await new Promise(resolve => setTimeout(resolve, 150));
 			const commandLine = await readFile(`/proc/${child.pid}/cmdline`, 'utf8').catch(() => '');
 			const code = await new Promise(resolve => child.once('close', resolve));
