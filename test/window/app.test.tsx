@@ -10,7 +10,7 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {App} from '../../source/app.js';
 import type {RunEvent} from '../../source/backup/events.js';
 import {makeTheme} from '../../source/components/theme.js';
-import {makeSession, type Made} from './fixture.js';
+import {fakeClock, makeSession, type Made} from './fixture.js';
 import {during, frameHeights, renderAt, waitFor, type Terminal} from './terminal.js';
 
 let made: Made;
@@ -43,8 +43,7 @@ const phases: RunEvent[] = [
 ];
 
 beforeEach(() => {
-	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
-	vi.setSystemTime(new Date('2026-11-20T10:00:00'));
+	fakeClock('2026-11-20T10:00:00');
 });
 
 afterEach(async () => {

@@ -8,7 +8,14 @@ import type {RunEvent, Summary} from '../../source/backup/events.js';
 import type {RunOptions} from '../../source/backup/run.js';
 import {SettingsStore} from '../../source/settings/store.js';
 import {Session} from '../../source/store/session.js';
+import {vi} from 'vitest';
 import {tempDir} from '../helpers/fixture.js';
+
+/** Fake timers and a fixed local clock; sockets, streams and microtasks stay real. */
+export function fakeClock(at: string): void {
+	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
+	vi.setSystemTime(new Date(at));
+}
 
 let profiles = 0;
 

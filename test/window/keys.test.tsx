@@ -5,7 +5,7 @@ import React from 'react';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {App} from '../../source/app.js';
 import {bindingsOf, type Action} from '../../source/keymap.js';
-import {makeSession, type Made} from './fixture.js';
+import {fakeClock, makeSession, type Made} from './fixture.js';
 import {during, frameHeights, renderAt, waitFor, type Terminal} from './terminal.js';
 
 const tested = new Set<Action>();
@@ -26,8 +26,7 @@ async function startRun() {
 }
 
 beforeEach(() => {
-	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
-	vi.setSystemTime(new Date('2026-11-20T10:00:00'));
+	fakeClock('2026-11-20T10:00:00');
 });
 
 afterEach(async () => {

@@ -6,11 +6,10 @@ import {appendFile, mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {BatchedStore} from '../../source/store/batched-store.js';
-import {makeSession} from './fixture.js';
+import {fakeClock, makeSession} from './fixture.js';
 
 beforeEach(() => {
-	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
-	vi.setSystemTime(new Date('2026-11-20T09:59:58'));
+	fakeClock('2026-11-20T09:59:58');
 });
 
 afterEach(() => {
