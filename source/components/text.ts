@@ -3,38 +3,18 @@
  * none. The window cuts every line itself, with the theme's ellipsis, so that no line ever wraps
  * (a wrapped line would make a frame taller than the terminal) and ASCII mode stays ASCII.
  */
+import stringWidth from 'string-width';
 
-function isWide(code: number): boolean {
-	return (
-		(code >= 0x1100 && code <= 0x115f) ||
-		(code >= 0x2e80 && code <= 0x303e) ||
-		(code >= 0x3041 && code <= 0x33ff) ||
-		(code >= 0x3400 && code <= 0x4dbf) ||
-		(code >= 0x4e00 && code <= 0x9fff) ||
-		(code >= 0xa000 && code <= 0xa4cf) ||
-		(code >= 0xac00 && code <= 0xd7a3) ||
-		(code >= 0xf900 && code <= 0xfaff) ||
-		(code >= 0xfe30 && code <= 0xfe4f) ||
-		(code >= 0xff00 && code <= 0xff60) ||
-		(code >= 0xffe0 && code <= 0xffe6) ||
-		(code >= 0x1f300 && code <= 0x1f64f) ||
-		(code >= 0x1f900 && code <= 0x1f9ff) ||
-		(code >= 0x20000 && code <= 0x3fffd)
-	);
-}
+// The same measure Ink uses to lay out lines, so a line cut here is never wider in Ink's eyes.
+const graphemes = new Intl.Segmenter();
 
-function charWidth(char: string): number {
-	const code = char.codePointAt(0) ?? 0;
-	if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0;
-	if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
-	return isWide(code) ? 2 : 1;
+function characters(text: string): string[] {
+	return Array.from(graphemes.segment(text), ({segment}) => segment);
 }
 
 /** Cells the text takes on a terminal. */
 export function displayWidth(text: string): number {
-	let width = 0;
-	for (const char of text) width += charWidth(char);
-	return width;
+	return stringWidth(text);
 }
 
 /** The text cut at the end to `width` cells, ending with the ellipsis when cut. */
@@ -45,8 +25,8 @@ export function fit(text: string, width: number, ellipsis = '…'): string {
 	if (room <= 0) return ellipsis.slice(0, width);
 	let result = '';
 	let used = 0;
-	for (const char of text) {
-		const cells = charWidth(char);
+	for (const char of characters(text)) {
+		const cells = stringWidth(char);
 		if (used + cells > room) break;
 		result += char;
 		used += cells;
@@ -61,11 +41,11 @@ export function fitStart(text: string, width: number, ellipsis = '…'): string 
 	if (displayWidth(text) <= width) return text;
 	const room = width - displayWidth(ellipsis);
 	if (room <= 0) return ellipsis.slice(0, width);
-	const chars = [...text];
+	const chars = characters(text);
 	let result = '';
 	let used = 0;
 	for (let index = chars.length - 1; index >= 0; index--) {
-		const cells = charWidth(chars[index]!);
+		const cells = stringWidth(chars[index]!);
 		if (used + cells > room) break;
 		result = chars[index]! + result;
 		used += cells;
