@@ -7,7 +7,8 @@ import type {CertificateQuestion} from './events.js';
 
 /** An error whose message is already the one line to show. */
 export class PackratError extends Error {
-	constructor(message: string, readonly code: 'config' | 'connect' | 'server' | 'local' | 'lock' | 'trust' = 'server') {
+	/** `setting`: for a `config` fault, the settings key to change. */
+	constructor(message: string, readonly code: 'config' | 'connect' | 'server' | 'local' | 'lock' | 'trust' = 'server', readonly setting?: string) {
 		super(message);
 		this.name = 'PackratError';
 	}

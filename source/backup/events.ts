@@ -25,6 +25,8 @@ export type Summary = {
 	reason?: string;
 	/** What kind of fault failed it: `config` is bad settings (exit 2). */
 	failure?: 'config' | 'connect' | 'server' | 'local' | 'lock' | 'trust' | 'files' | 'internal';
+	/** The settings key at fault, for a `config` failure that names one (`server.root`, `backupFolder`). */
+	setting?: string;
 	/** Where this run's files went: the backup folder, or the snapshot folder of a Full run. */
 	target: string;
 	snapshot?: string;

@@ -99,7 +99,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 			const code = ftpCode(error);
 			if (code === undefined) throw error;
 			if (work.parts.length === 0) {
-				throw new PackratError(`the root path ${escapeControl(work.path)} cannot be listed on the server (${replyText(error)}): check server.root`, 'config');
+				throw new PackratError(`the root path ${escapeControl(work.path)} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
 			}
 
 			result.unlisted.push({path: work.path, reason: replyText(error)});

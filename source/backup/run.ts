@@ -70,12 +70,13 @@ export async function prepareFolder(folder: string): Promise<string> {
 		return state;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			throw new PackratError(`the backup folder ${folder} does not exist, nor does the folder it would be made in (is the disk mounted?): choose another with --folder or packrat config set backupFolder DIR`, 'config');
+			throw new PackratError(`the backup folder ${folder} does not exist, nor does the folder it would be made in (is the disk mounted?): choose another with --folder or packrat config set backupFolder DIR`, 'config', 'backupFolder');
 		}
 
 		throw new PackratError(
 			`the backup folder ${folder} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another with --folder or packrat config set backupFolder DIR`,
 			'config',
+			'backupFolder',
 		);
 	}
 }
@@ -179,6 +180,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		summary.outcome = error instanceof CancelledError || signal.aborted ? 'cancelled' : 'failed';
 		summary.reason = summary.outcome === 'cancelled' ? 'cancelled by the user' : oneLine(error);
 		if (summary.outcome === 'failed') summary.failure = error instanceof PackratError ? error.code : 'internal';
+		if (error instanceof PackratError && error.setting) summary.setting = error.setting;
 		if (summary.outcome === 'failed') context.error('run', '', summary.reason);
 	} finally {
 		pool?.close();

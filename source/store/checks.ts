@@ -45,7 +45,7 @@ export async function folderProblem(folder: string): Promise<string | undefined>
 
 /** A run that failed because the server has no such root path marks the job misconfigured until the settings change. */
 export function rootProblem(summary: Summary | undefined): Blocked | undefined {
-	if (summary?.outcome !== 'failed' || summary.failure !== 'config' || !summary.reason?.includes('root path')) return undefined;
+	if (summary?.outcome !== 'failed' || summary.setting !== 'server.root' || !summary.reason) return undefined;
 	return {reason: summary.reason.split(': check')[0]!, fix: 'settings'};
 }
 

@@ -72,7 +72,7 @@ describe('connecting', () => {
 			expect(noTls.reason).toMatch(/does not offer TLS .*server.tls none/);
 
 			const missing = await runBackup({job: makeJob(server, await tempDir(), {server: {...base, password: 'right', root: '/nope'}})});
-			expect(missing).toMatchObject({outcome: 'failed', failure: 'config'});
+			expect(missing).toMatchObject({outcome: 'failed', failure: 'config', setting: 'server.root'});
 			expect(missing.reason).toMatch(/the root path \/nope cannot be listed on the server .*check server.root/);
 		} finally {
 			await server.close();

@@ -84,7 +84,7 @@ describe('the Backup window', () => {
 	it('marks the job misconfigured when the root path is missing on the server, until the connection settings change', async () => {
 		await open();
 		await runThrough([{type: 'phase', phase: 'connecting', at}]);
-		await during(() => made.engine.finish({outcome: 'failed', failure: 'config', reason: 'the root path /nope cannot be listed on the server (550 No such directory): check server.root'}));
+		await during(() => made.engine.finish({outcome: 'failed', failure: 'config', setting: 'server.root', reason: 'the root path /nope cannot be listed on the server (550 No such directory): check server.root'}));
 		const frame = await t.see('MISCONFIGURED');
 		expect(frame).toContain('the root path /nope cannot be listed on the server');
 		expect(frame).toContain('press o to fix');
