@@ -2,7 +2,7 @@
 // server is a test server (stateOf) and otherwise behaves exactly as ftp-srv's own.
 import {lstat, stat} from 'node:fs/promises';
 import type {Socket} from 'node:net';
-import {registry, type Command, type Connection, type Handler, type HandlerArguments} from './internals.js';
+import {ConnectionClass, registry, type Command, type Connection, type Handler, type HandlerArguments} from './internals.js';
 import {ftpTime, listLine, mlsdLine, readEntries, readEntry, type Entry} from './listing.js';
 import {openPassive} from './passive.js';
 import {stateOf, type ServerState} from './state.js';
@@ -18,18 +18,43 @@ let installed = false;
 export function installCommands(): void {
 	if (installed) return;
 	installed = true;
+	serializeCommands();
 	for (const directive of VERBATIM_PATH_COMMANDS) if (registry[directive]) patch(directive, withVerbatimPath);
 	patch('RETR', retr);
 	patch('FEAT', feat);
 	patch('OPTS', opts);
 	patch('LIST', list);
 	patch('NLST', list);
+	patch('STAT', statListing);
 	patch('MLSD', mlsd);
 	patch('MLST', mlst);
 	patch('MDTM', mdtm);
 	patch('SIZE', size);
 	patch('EPSV', epsv);
 	patch('PASV', pasv);
+}
+
+/**
+ * ftp-srv handles each chunk read from the control connection as soon as it arrives, so two
+ * chunks of pipelined commands are worked at once and may be answered out of order, and a
+ * command split across chunks is read as two. RFC 959 servers answer whole lines in order; so
+ * does this one: each chunk's whole lines wait for the ones before, and a partial line waits
+ * for its end.
+ */
+function serializeCommands(): void {
+	const original = ConnectionClass.prototype._handleData;
+	ConnectionClass.prototype._handleData = function (data) {
+		const held = this.held ? Buffer.concat([this.held, data]) : data;
+		const end = held.lastIndexOf('\r\n');
+		this.held = end < 0 ? held : held.subarray(end + 2);
+		if (this.held.length === 0) this.held = undefined;
+		if (end < 0) return this.queued ?? Promise.resolve();
+		const lines = held.subarray(0, end + 2);
+		const previous = this.queued ?? Promise.resolve();
+		const next = previous.then(async () => original.call(this, lines)).catch(() => undefined);
+		this.queued = next;
+		return next;
+	};
 }
 
 function patch(directive: string, handler: TestHandler): void {
@@ -85,21 +110,37 @@ const opts: TestHandler = async function (args, state, original) {
 	return this.reply(200, 'MLST OPTS type;size;modify;');
 };
 
-const list: TestHandler = async function ({command}, state) {
-	const fs = this.fs!;
-	const given = stripListOptions(verbatimArgument(command));
-	const {fsPath, clientPath} = fs._resolvePath(given);
+/** The LIST lines of a path (a folder's entries, or the one entry of a file), or undefined when it does not exist. */
+async function listLines(connection: Connection, given: string, state: ServerState, names: boolean): Promise<string[] | undefined> {
+	const {fsPath, clientPath} = connection.fs!._resolvePath(given);
 	let entries: Entry[];
 	try {
 		const entry = await readEntry(fsPath, given);
 		entries = entry.stats.isDirectory() ? await readEntries(fsPath) : [entry];
 	} catch {
-		return refuseTransfer(this, 550, `${given}: No such file or directory.`);
+		return undefined;
 	}
 	const now = Date.now();
-	const names = command.directive === 'NLST';
 	const extra = names ? [] : (state.extraLines?.[clientPath]?.list ?? []);
-	return sendText(this, [...entries.map((entry) => (names ? entry.name : listLine(entry, now))), ...extra]);
+	return [...entries.map((entry) => (names ? entry.name : listLine(entry, now))), ...extra];
+}
+
+const list: TestHandler = async function ({command}, state) {
+	const given = stripListOptions(verbatimArgument(command));
+	const lines = await listLines(this, given, state, command.directive === 'NLST');
+	if (!lines) return refuseTransfer(this, 550, `${given}: No such file or directory.`);
+	return sendText(this, lines);
+};
+
+/** `STAT <path>`: the LIST lines on the control connection, as vsftpd, proFTPD and Pure-FTPd answer (unless turned off). */
+const statListing: TestHandler = async function (args, state, original) {
+	const argument = verbatimArgument(args.command);
+	if (!argument) return original.call(this, args);
+	const given = stripListOptions(argument);
+	if (!state.statListing) return this.reply(502, 'STAT with a path is not implemented.');
+	const lines = await listLines(this, given, state, false);
+	if (!lines) return this.reply(450, `${given}: No such file or directory.`);
+	return this.reply(213, 'Status follows:', ...lines.map((message) => ({message, raw: true})), 'End of status');
 };
 
 const mlsd: TestHandler = async function ({command}, state) {

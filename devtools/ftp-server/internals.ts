@@ -96,3 +96,6 @@ export const silentLog: Logger = {
 	fatal() {},
 	child: () => silentLog,
 };
+
+type ConnectionClass = {prototype: {_handleData(this: Connection & {queued?: Promise<unknown>; held?: Buffer}, data: Buffer): Promise<unknown>}};
+export const ConnectionClass = requireFromFtpSrv('./src/connection.js') as ConnectionClass;

@@ -2,8 +2,8 @@
  * The error vocabulary of a run: which failures are worth a retry, and the one line a person
  * reads for each, naming the cause and the fix. No stack trace ever reaches a user.
  */
-import {FTPError} from 'basic-ftp';
 import type {CertificateQuestion} from './events.js';
+import {FtpReplyError} from './ftp/control.js';
 
 /** An error whose message is already the one line to show. */
 export class PackratError extends Error {
@@ -36,7 +36,7 @@ export class TransientError extends Error {}
 const transientCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ECONNABORTED', 'EAI_AGAIN']);
 
 export function ftpCode(error: unknown): number | undefined {
-	return error instanceof FTPError ? error.code : undefined;
+	return error instanceof FtpReplyError ? error.code : undefined;
 }
 
 /** True for failures that a reconnect and a later attempt may cure: 4xx replies and network faults. */
@@ -53,7 +53,7 @@ export function isTransient(error: unknown): boolean {
 
 /** The server's reply text of an FTP error, or the error's message, on one line. */
 export function replyText(error: unknown): string {
-	if (error instanceof FTPError) return error.message.replace(/\s+/g, ' ').trim();
+	if (error instanceof FtpReplyError) return error.message.replace(/\s+/g, ' ').trim();
 	return String((error as Error | undefined)?.message ?? error).split('\n')[0]!.trim();
 }
 

@@ -4,7 +4,7 @@
  * paths; refused names and symlinks are kept aside for the logs and the export.
  */
 import {PackratError, ftpCode, replyText} from './errors.js';
-import {parseFtpTime, parseListing, type ListedEntry} from './listing-parse.js';
+import {parseListing, type ListedEntry} from './listing-parse.js';
 import {escapeControl, joinRemote} from './names.js';
 import type {Pool, Slot} from './pool.js';
 import {drain} from './work-queue.js';
@@ -36,25 +36,38 @@ export type ScanHooks = {
 	log: (level: 'INFO' | 'WARN' | 'ERROR', event: string, path: string, detail?: {bytes?: number; ms?: number; reply?: string}) => void;
 };
 
-type Work = {kind: 'list'; path: string; parts: string[]} | {kind: 'mdtm'; file: RemoteFile};
+type Folder = {path: string; parts: string[]};
+type Work = {kind: 'list'; folder: Folder} | {kind: 'mdtm'; files: RemoteFile[]};
 
-async function listRaw(pool: Pool, slot: Slot, path: string): Promise<string> {
-	return pool.attempt(slot, `list ${path}`, async client => {
-		let text = '';
-		client.parseList = (raw: string) => {
-			text = raw;
-			return [];
-		};
+/** Folders listed together with pipelined STATs, and MDTMs asked together, per round trip. */
+const statBatch = 32;
+const mdtmBatch = 100;
 
-		await client.list(path);
-		return text;
-	});
+/**
+ * `STAT <folder>` answers with the LIST lines on the control connection, without a data
+ * connection; it is used only for paths no server could read as options or patterns, and only
+ * once the root's STAT was seen to match its LIST.
+ */
+export function statSafe(path: string): boolean {
+	return !/^-|[*?[\]{}~\\]|^\s|\s$|\/\s|\s\//.test(path);
+}
+
+/** Same entries (names, kinds, sizes) from two listings of one folder. */
+function sameEntries(a: string, b: string): boolean {
+	const key = (text: string) => {
+		const {entries, unparsed} = parseListing(text, false);
+		return JSON.stringify([entries.map(entry => `${entry.kind} ${entry.size} ${entry.name}`).sort(), unparsed.length]);
+	};
+
+	return key(a) === key(b);
 }
 
 export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<ScanResult> {
 	const result: ScanResult = {files: [], skipped: [], folders: 0, folderParts: [], unlisted: []};
 	let bytes = 0;
 	const mlsd = pool.listing === 'MLSD';
+	let useStat = false;
+	let timeless: RemoteFile[] = [];
 
 	const addEntry = (entry: ListedEntry, directory: string, parts: string[], queue: Work[]) => {
 		const path = joinRemote(directory, entry.name);
@@ -67,60 +80,123 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 		}
 
 		if (entry.kind === 'directory') {
-			queue.push({kind: 'list', path, parts: childParts});
+			queue.push({kind: 'list', folder: {path, parts: childParts}});
 			return;
 		}
 
 		const file: RemoteFile = {path, parts: childParts, size: entry.size, mtime: entry.mtime ?? Number.NaN};
 		result.files.push(file);
 		bytes += entry.size;
-		if (entry.mtime === undefined) queue.push({kind: 'mdtm', file});
+		if (entry.mtime === undefined) {
+			timeless.push(file);
+			if (timeless.length >= mdtmBatch) {
+				queue.push({kind: 'mdtm', files: timeless});
+				timeless = [];
+			}
+		}
 	};
 
-	await drain<Work>(pool, [{kind: 'list', path: root, parts: []}], async (work, slot, queue) => {
-		if (work.kind === 'mdtm') {
-			const started = Date.now();
-			try {
-				const reply = await pool.attempt(slot, `MDTM ${work.file.path}`, async client => client.send(`MDTM ${work.file.path}`));
-				work.file.mtime = parseFtpTime(reply.message.slice(4)) ?? Number.NaN;
-			} catch (error) {
-				if (ftpCode(error) === undefined) throw error;
-				hooks.log('ERROR', 'mdtm', work.file.path, {ms: Date.now() - started, reply: replyText(error)});
-			}
+	const listed = (folder: Folder, text: string, started: number, queue: Work[]) => {
+		const {entries, unparsed} = parseListing(text, mlsd);
+		for (const line of unparsed) hooks.log('WARN', 'unparsed', folder.path, {reply: line});
+		result.folders++;
+		if (folder.parts.length > 0) result.folderParts.push(folder.parts);
+		hooks.log('INFO', 'list', folder.path, {bytes: entries.length, ms: Date.now() - started});
+		for (const entry of entries) addEntry(entry, folder.path, folder.parts, queue);
+		if (queue.length === 0 && timeless.length > 0) {
+			queue.push({kind: 'mdtm', files: timeless});
+			timeless = [];
+		}
 
+		hooks.onProgress(result.folders, result.files.length, bytes);
+	};
+
+	const refused = (folder: Folder, error: unknown, started: number) => {
+		if (ftpCode(error) === undefined) throw error;
+		if (folder.parts.length === 0) {
+			throw new PackratError(`the root path ${escapeControl(folder.path)} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
+		}
+
+		result.unlisted.push({path: folder.path, reason: replyText(error)});
+		hooks.log('ERROR', 'list', folder.path, {ms: Date.now() - started, reply: replyText(error)});
+	};
+
+	const askTimes = async (files: RemoteFile[], slot: Slot) => {
+		const started = Date.now();
+		const times = await pool.attempt(slot, `MDTM ${files[0]!.path}`, async client => client.times(files.map(file => file.path)));
+		files.forEach((file, index) => {
+			const time = times[index]!;
+			if (typeof time === 'number') file.mtime = time;
+			else hooks.log('ERROR', 'mdtm', file.path, {ms: Date.now() - started, reply: replyText(time)});
+		});
+	};
+
+	// The root is listed over a data connection, as LIST always works; where the server also
+	// lists it by STAT, identically, the other folders are listed by STAT, several per round trip.
+	const rootStarted = Date.now();
+	const rootFolder: Folder = {path: root, parts: []};
+	const queue: Work[] = [];
+	const [first] = pool.slots;
+	try {
+		const text = await pool.attempt(first!, `list ${root}`, async client => client.listText(root, mlsd));
+		if (!mlsd && statSafe(root)) {
+			const [stat] = await pool.attempt(first!, `STAT ${root}`, async client => client.statListings([root]));
+			useStat = typeof stat === 'string' && sameEntries(text, stat);
+		}
+
+		hooks.log('INFO', 'listing', root, {reply: mlsd ? 'MLSD' : useStat ? 'STAT (the control connection; LIST for the root)' : 'LIST'});
+		listed(rootFolder, text, rootStarted, queue);
+	} catch (error) {
+		refused(rootFolder, error, rootStarted);
+	}
+
+	await drain<Work>(pool, queue, async (work, slot, queue) => {
+		if (work.kind === 'mdtm') {
+			await askTimes(work.files, slot);
 			return;
 		}
 
 		const started = Date.now();
-		let text: string;
-		try {
-			text = await listRaw(pool, slot, work.path);
-		} catch (error) {
-			const code = ftpCode(error);
-			if (code === undefined) throw error;
-			if (work.parts.length === 0) {
-				throw new PackratError(`the root path ${escapeControl(work.path)} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
+		if (!useStat || !statSafe(work.folder.path)) {
+			let text: string;
+			try {
+				text = await pool.attempt(slot, `list ${work.folder.path}`, async client => client.listText(work.folder.path, mlsd));
+			} catch (error) {
+				refused(work.folder, error, started);
+				return;
 			}
 
-			result.unlisted.push({path: work.path, reason: replyText(error)});
-			hooks.log('ERROR', 'list', work.path, {ms: Date.now() - started, reply: replyText(error)});
+			listed(work.folder, text, started, queue);
 			return;
 		}
 
-		const {entries, unparsed} = parseListing(text, mlsd);
-		for (const line of unparsed) hooks.log('WARN', 'unparsed', work.path, {reply: line});
-		result.folders++;
-		if (work.parts.length > 0) result.folderParts.push(work.parts);
-		hooks.log('INFO', 'list', work.path, {bytes: entries.length, ms: Date.now() - started});
-		for (const entry of entries) addEntry(entry, work.path, work.parts, queue);
-		hooks.onProgress(result.folders, result.files.length, bytes);
+		const folders = [work.folder];
+		while (folders.length < statBatch && queue.at(-1)?.kind === 'list' && statSafe((queue.at(-1) as {folder: Folder}).folder.path)) {
+			folders.push((queue.pop() as {folder: Folder}).folder);
+		}
+
+		try {
+			const texts = await pool.attempt(slot, `STAT ${work.folder.path}`, async client => client.statListings(folders.map(folder => folder.path)));
+			folders.forEach((folder, index) => {
+				const text = texts[index]!;
+				if (typeof text === 'string') listed(folder, text, started, queue);
+				else refused(folder, text, started);
+			});
+		} catch (error) {
+			queue.push(...folders.slice(1).map(folder => ({kind: 'list' as const, folder})));
+			refused(work.folder, error, started);
+		}
 	});
 
-	// A file whose time the server would not give cannot be compared: it is left out with its reason.
-	const timeless = result.files.filter(file => Number.isNaN(file.mtime));
 	if (timeless.length > 0) {
+		await drain<Work>(pool, [{kind: 'mdtm', files: timeless}], async (work, slot) => askTimes((work as {files: RemoteFile[]}).files, slot));
+	}
+
+	// A file whose time the server would not give cannot be compared: it is left out with its reason.
+	const missing = result.files.filter(file => Number.isNaN(file.mtime));
+	if (missing.length > 0) {
 		result.files = result.files.filter(file => !Number.isNaN(file.mtime));
-		for (const file of timeless) {
+		for (const file of missing) {
 			result.skipped.push({path: file.path, parts: file.parts, size: file.size, reason: 'the server gave no modification time (MDTM)', status: 'failed', refused: false});
 		}
 	}

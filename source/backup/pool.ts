@@ -3,13 +3,13 @@
  * transfers. A fault worth retrying closes that client, waits with backoff and reconnects; a
  * `421` at connect time retires the slot and lowers the pool for the rest of the run.
  */
-import type {Client} from 'basic-ftp';
 import {CancelledError, PackratError, ftpCode, isTransient, replyText} from './errors.js';
 import type {RunEvent} from './events.js';
 import {escapeControl} from './names.js';
+import type {FtpClient} from './ftp/client.js';
 import {connect, connectFailure, type ServerConfig} from './remote.js';
 
-export type Slot = {index: number; client?: Client; retired: boolean};
+export type Slot = {index: number; client?: FtpClient; retired: boolean};
 
 export type PoolOptions = {
 	config: ServerConfig;
@@ -63,14 +63,14 @@ export class Pool {
 	}
 
 	/** Connect the first client alone (so a trust question or a wrong password comes once), then the rest. */
-	async open(first: Client, mlsd: boolean): Promise<void> {
+	async open(first: FtpClient, mlsd: boolean): Promise<void> {
 		this.slots[0]!.client = first;
 		this.listing = mlsd ? 'MLSD' : 'LIST';
 		await Promise.all(this.slots.slice(1).map(async slot => this.ensure(slot).catch(() => undefined)));
 	}
 
 	/** The slot's client, connecting it if needed; retires the slot on 421 while others are live. */
-	async ensure(slot: Slot): Promise<Client> {
+	async ensure(slot: Slot): Promise<FtpClient> {
 		if (slot.client && !slot.client.closed) return slot.client;
 		this.check();
 		try {
@@ -93,7 +93,7 @@ export class Pool {
 	 * Run one request on a slot, retrying faults worth retrying with backoff up to the retry
 	 * budget. A permanent FTP reply (5xx) is thrown at once for the caller to record.
 	 */
-	async attempt<T>(slot: Slot, what: string, request: (client: Client) => Promise<T>): Promise<T> {
+	async attempt<T>(slot: Slot, what: string, request: (client: FtpClient) => Promise<T>): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
 			this.check();
 			try {

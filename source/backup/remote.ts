@@ -5,10 +5,11 @@
  */
 import {isIP} from 'node:net';
 import type {TLSSocket, ConnectionOptions} from 'node:tls';
-import {Client, FTPError} from 'basic-ftp';
 import type {TlsMode} from '../settings/keys.js';
 import type {CertificateQuestion} from './events.js';
 import {PackratError, UntrustedCertificateError, describeConnectError, replyText} from './errors.js';
+import {FtpClient} from './ftp/client.js';
+import {Control, FtpReplyError} from './ftp/control.js';
 
 export type ServerConfig = {
 	host: string;
@@ -24,7 +25,7 @@ export type ServerConfig = {
 /** Decides about a certificate the system does not trust; resolves true to trust it. */
 export type TrustDecider = (question: CertificateQuestion) => Promise<boolean>;
 
-export type Connected = {client: Client; mlsd: boolean; tls: boolean};
+export type Connected = {client: FtpClient; mlsd: boolean; tls: boolean};
 
 function tlsOptions(config: ServerConfig): ConnectionOptions {
 	// The verdict is taken below, from socket.authorized, so that a pinned fingerprint can
@@ -34,8 +35,7 @@ function tlsOptions(config: ServerConfig): ConnectionOptions {
 	return options;
 }
 
-async function checkCertificate(client: Client, config: ServerConfig, decide?: TrustDecider): Promise<string | undefined> {
-	const socket = client.ftp.socket as TLSSocket;
+async function checkCertificate(socket: TLSSocket, config: ServerConfig, decide?: TrustDecider): Promise<string | undefined> {
 	if (socket.authorized) return undefined;
 	const certificate = socket.getPeerCertificate();
 	const fingerprint = certificate.fingerprint256;
@@ -62,41 +62,50 @@ export type ConnectResult = Connected & {trusted?: string};
  * raw error for faults worth another attempt.
  */
 export async function connect(config: ServerConfig, decide?: TrustDecider): Promise<ConnectResult> {
-	const client = new Client(config.timeoutMs);
+	const tls = config.tls === 'none' ? undefined : tlsOptions(config);
+	const {control, greeting} = await Control.open(config.host, config.port, config.timeoutMs, config.tls === 'implicit' ? tls : undefined);
+	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls});
 	let trusted: string | undefined;
 	try {
-		if (config.tls === 'implicit') {
-			await client.connectImplicitTLS(config.host, config.port, tlsOptions(config));
-			trusted = await checkCertificate(client, config, decide);
-		} else {
-			await client.connect(config.host, config.port);
-			if (config.tls === 'explicit') {
-				try {
-					await client.useTLS(tlsOptions(config));
-				} catch (error) {
-					if (error instanceof FTPError) {
-						throw new PackratError(
-							`${config.host}:${config.port} does not offer TLS (AUTH TLS: ${replyText(error)}): set server.tls none only if an unencrypted connection is acceptable`,
-							'connect',
-						);
-					}
-
-					throw error;
+		if (greeting.code !== 220) throw new FtpReplyError(greeting.code, greeting.message);
+		if (config.tls === 'explicit') {
+			try {
+				await control.send('AUTH TLS');
+			} catch (error) {
+				if (error instanceof FtpReplyError) {
+					throw new PackratError(
+						`${config.host}:${config.port} does not offer TLS (AUTH TLS: ${replyText(error)}): set server.tls none only if an unencrypted connection is acceptable`,
+						'connect',
+					);
 				}
 
-				trusted = await checkCertificate(client, config, decide);
+				throw error;
 			}
+
+			await control.upgrade(tls!);
 		}
 
-		await client.sendIgnoringError('OPTS UTF8 ON');
-		await client.login(config.user, config.password);
-		await client.useDefaultSettings();
-		const mlsd = (await client.features()).has('MLST');
+		if (tls) trusted = await checkCertificate(client.socket as TLSSocket, config, decide);
+
+		await control.send('OPTS UTF8 ON').catch(ignoreReply);
+		const user = await control.send(`USER ${config.user}`);
+		if (user.code === 331 || user.code === 332) await control.send(`PASS ${config.password}`);
+		if (tls) await client.protect();
+		await control.send('TYPE I');
+		const features = await control.send('FEAT').catch(ignoreReply);
+		const mlsd = features !== undefined && /^\s*MLST\b/im.test(features.message.split('\n').slice(1).join('\n'));
+		if (mlsd) await control.send('OPTS MLST type;size;modify;').catch(ignoreReply);
 		return {client, mlsd, tls: config.tls !== 'none', trusted};
 	} catch (error) {
 		client.close();
 		throw error;
 	}
+}
+
+/** A refusal of an optional command is no fault; a lost connection still is. */
+function ignoreReply(error: unknown): undefined {
+	if (error instanceof FtpReplyError) return undefined;
+	throw error;
 }
 
 /** The one line for a connect failure that ends the run. */

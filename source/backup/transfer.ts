@@ -6,10 +6,11 @@
  */
 import {createHash} from 'node:crypto';
 import {constants} from 'node:fs';
-import {lstat, lutimes, open, readdir, readFile, rm, writeFile, type FileHandle} from 'node:fs/promises';
+import {lstat, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import type {Client} from 'basic-ftp';
 import {TransientError, ftpCode} from './errors.js';
+import {FileSink} from './file-sink.js';
+import type {FtpClient} from './ftp/client.js';
 import type {RemoteFile} from './listing.js';
 
 type Sidecar = {path: string; size: number; mtime: number};
@@ -91,47 +92,27 @@ export class Partials {
 
 export type Downloaded = {temporary: string; bytes: number; resumedFrom: number; sidecar?: string};
 
-/** Wait until the sink has closed its file, after success or failure. */
-async function settled(sink: NodeJS.WritableStream & {closed: boolean}): Promise<void> {
-	if (sink.closed) return;
-	await new Promise<void>(resolve => sink.once('close', () => resolve()));
-}
-
-async function openPartial(data: string, from: number): Promise<FileHandle> {
-	// A fresh partial is made with O_EXCL: whatever held the name was dropped by resumable().
-	const flags = noFollow | constants.O_CREAT | (from === 0 ? constants.O_EXCL : constants.O_APPEND);
-	return open(data, flags, 0o600);
-}
-
 /**
  * Download `file` into its partial, resuming where possible, and give it the server's mtime.
  * `watch` is handed a reader of the bytes held so far (resumed part included), for progress.
  */
-export async function download(client: Client, file: RemoteFile, partials: Partials, watch: (held: () => number) => void): Promise<Downloaded> {
+export async function download(client: FtpClient, file: RemoteFile, partials: Partials, watch: (held: () => number) => void): Promise<Downloaded> {
 	let offset = await partials.resumable(file);
 	const {data, sidecar: held} = partials.paths(file);
 	const sidecar = offset === 0 ? await partials.begin(file) : held;
 
 	const fetch = async (from: number): Promise<number> => {
-		const handle = await openPartial(data, from);
-		partials.opened(file);
-		let received = 0;
-		if (from < file.size) {
-			// The stream owns the handle and closes it when the transfer ends, well or not.
-			const sink = handle.createWriteStream();
-			watch(() => from + sink.bytesWritten);
-			try {
-				await client.downloadTo(sink, file.path, from);
-			} finally {
-				await settled(sink);
-				received = sink.bytesWritten;
-			}
-		} else {
-			await handle.close();
+		// A fresh partial is made with O_EXCL: whatever held the name was dropped by resumable().
+		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, () => partials.opened(file));
+		watch(() => from + sink.received);
+		try {
+			if (from < file.size) await client.retrieve(file.path, from, chunk => sink.write(chunk));
+			await sink.finish(from + sink.received === file.size ? file.mtime : undefined);
+		} finally {
+			await sink.close();
 		}
 
-		if (from + received === file.size) await lutimes(data, file.mtime, file.mtime);
-		return received;
+		return sink.received;
 	};
 
 	let received: number;
@@ -146,10 +127,13 @@ export async function download(client: Client, file: RemoteFile, partials: Parti
 		received = await fetch(0);
 	}
 
-	if (offset + received !== file.size) {
+	if (offset + received > file.size) {
 		await partials.drop(file);
 		throw new TransientError(`the file changed during the download (${offset + received} bytes received, ${file.size} listed)`);
 	}
+
+	// Fewer bytes than listed: the data connection ended early. What came is kept, to be resumed.
+	if (offset + received < file.size) throw new TransientError(`the data connection ended early (${offset + received} of ${file.size} bytes)`);
 
 	return {temporary: data, bytes: received, resumedFrom: offset, sidecar};
 }

@@ -133,7 +133,9 @@ export async function startFaultProxy(target: {port: number}): Promise<FaultProx
 		upstream.on('close', () => client.destroy());
 		client.on('close', () => upstream.destroy());
 		client.on('data', chunk => {
-			plan.lastCommand = chunk.toString('latin1').toUpperCase();
+			// Commands may come pipelined, several to a chunk: the last one is the one a data connection serves.
+			const lines = chunk.toString('latin1').toUpperCase().split('\r\n').filter(Boolean);
+			if (lines.length > 0) plan.lastCommand = lines.at(-1)!;
 			upstream.write(chunk);
 		});
 	});

@@ -1,0 +1,130 @@
+/**
+ * Where a download's bytes go: a partial file, opened without following a symlink and, when
+ * fresh, with O_EXCL. A small file is gathered in memory and written at its end in one go (an
+ * open, a writev, a futimes and a close, without a round of the thread pool for each); a large
+ * one is written as it comes, in batches, with the socket held while the disk falls behind.
+ */
+import {close, closeSync, constants, futimes, futimesSync, open, openSync, writev, writevSync} from 'node:fs';
+import {promisify} from 'node:util';
+
+const openAsync = promisify(open);
+const writevAsync = promisify(writev);
+const futimesAsync = promisify(futimes);
+const closeAsync = promisify(close);
+
+/** Gathered in memory up to this; past it the file is written as it arrives. */
+export const gatherLimit = 1024 * 1024;
+/** A write starts once this much is waiting; the socket waits while this much more is. */
+const batch = 512 * 1024;
+const backlog = 8 * 1024 * 1024;
+
+const sizeOf = (chunks: Buffer[]) => chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+
+export class FileSink {
+	received = 0;
+	private chunks: Buffer[] = [];
+	private waiting = 0;
+	private fd?: Promise<number>;
+	private writing?: Promise<void>;
+	private failure?: unknown;
+
+	/**
+	 * `append`: resume an existing partial; else a new one is made (O_EXCL). `gather`: hold the
+	 * bytes in memory (up to gatherLimit) and write them at the end — for a file too small to be
+	 * worth resuming; a larger one is on disk as it comes, so an interruption leaves what came.
+	 */
+	constructor(readonly path: string, private readonly append: boolean, private readonly gather: boolean, private readonly onOpen: () => void) {}
+
+	private get flags(): number {
+		return constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_CREAT | (this.append ? constants.O_APPEND : constants.O_EXCL);
+	}
+
+	/** Take a chunk; a promise means: wait before the next (the disk is behind). */
+	write(chunk: Buffer): Promise<void> | undefined {
+		if (this.failure) throw this.failure;
+		this.received += chunk.length;
+		this.chunks.push(chunk);
+		this.waiting += chunk.length;
+		if (!this.fd && this.gather && this.received <= gatherLimit) return undefined;
+		this.fd ??= this.openFile();
+		if (!this.writing && this.waiting >= batch) this.flush();
+		return this.writing && this.waiting >= backlog ? this.writing : undefined;
+	}
+
+	/** Write what is left, give the file `mtime` (seconds) when given, and close it. */
+	async finish(mtime?: number): Promise<void> {
+		if (!this.fd) {
+			// Small: all of it at once, on this thread.
+			const fd = openSync(this.path, this.flags, 0o600);
+			this.onOpen();
+			try {
+				const written = this.chunks.length > 0 ? writevSync(fd, this.chunks) : 0;
+				if (written < this.received) {
+					for (let rest = Buffer.concat(this.chunks).subarray(written); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
+				}
+				if (mtime !== undefined) futimesSync(fd, mtime, mtime);
+			} finally {
+				this.chunks = [];
+				closeSync(fd);
+			}
+
+			return;
+		}
+
+		while (this.writing) await this.writing;
+		if (this.failure) throw this.failure;
+		if (this.waiting > 0) {
+			this.flush();
+			await this.writing;
+			if (this.failure) throw this.failure;
+		}
+
+		const fd = await this.fd;
+		if (mtime !== undefined) await futimesAsync(fd, mtime, mtime);
+	}
+
+	/** Close the file (after finish, or after a failure: what was written stays for a resume). */
+	async close(): Promise<void> {
+		if (!this.fd) {
+			this.chunks = [];
+			return;
+		}
+
+		while (this.writing) await this.writing;
+		// Bytes that came before a failure are good: they are written, for a resume to continue from.
+		if (this.waiting > 0 && !this.failure) {
+			this.flush();
+			await this.writing;
+		}
+
+		const fd = await this.fd.catch(() => undefined);
+		this.fd = undefined;
+		if (fd !== undefined) await closeAsync(fd);
+	}
+
+	private async openFile(): Promise<number> {
+		const fd = await openAsync(this.path, this.flags, 0o600);
+		this.onOpen();
+		return fd;
+	}
+
+	private flush(): void {
+		const out = this.chunks;
+		this.chunks = [];
+		this.waiting = 0;
+		this.writing = (async () => {
+			try {
+				const fd = await this.fd!;
+				const written = (await writevAsync(fd, out)).bytesWritten;
+				// A short write (rare, on some file systems) writes the rest.
+				if (written < sizeOf(out)) {
+					for (let rest = Buffer.concat(out).subarray(written); rest.length > 0;) rest = rest.subarray((await writevAsync(fd, [rest])).bytesWritten);
+				}
+			} catch (error) {
+				this.failure ??= error;
+			} finally {
+				this.writing = undefined;
+			}
+		})();
+	}
+}

@@ -1,0 +1,189 @@
+/**
+ * packrat's own FTP client, in place of basic-ftp for the engine: the same commands, but it
+ * pipelines where RFC 959 allows (the MDTMs of a folder, the STATs of several folders, EPSV with
+ * its RETR), reads a download straight into the caller's hands, and builds no stack trace per
+ * request. Each method is one request; retries are the pool's business.
+ */
+import type {Socket} from 'node:net';
+import type {ConnectionOptions, TLSSocket} from 'node:tls';
+import {parseFtpTime, parseListing, type ListedEntry} from '../listing-parse.js';
+import {Control, FtpReplyError, type Reply} from './control.js';
+import {openData, passivePort, readData} from './data.js';
+
+const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
+
+export type ClientOptions = {host: string; timeoutMs: number; tls?: ConnectionOptions};
+
+export class FtpClient {
+	/** `EPSV` until the server refuses it, then `PASV`; undefined until the first data connection. */
+	private passive?: 'EPSV' | 'PASV';
+	private listCommand: 'LIST -a' | 'LIST' = 'LIST -a';
+	/** True once the data channel is protected (PROT P). */
+	protected = false;
+
+	constructor(readonly control: Control, private readonly options: ClientOptions) {}
+
+	get closed(): boolean {
+		return this.control.closed;
+	}
+
+	get socket(): Socket | TLSSocket {
+		return this.control.socket;
+	}
+
+	async send(command: string): Promise<Reply> {
+		return this.control.send(command);
+	}
+
+	async cd(path: string): Promise<void> {
+		await this.control.send(`CWD ${path}`);
+	}
+
+	close(): void {
+		this.control.close();
+	}
+
+	/** Modification times (seconds since the epoch) of many files in one round trip; an error in place of each refused one. */
+	async times(paths: string[]): Promise<Array<number | FtpReplyError>> {
+		const replies = await Promise.allSettled(this.control.sendAll(paths.map(path => `MDTM ${path}`)));
+		return replies.map(outcome => {
+			if (outcome.status === 'rejected') {
+				if (outcome.reason instanceof FtpReplyError) return outcome.reason;
+				throw outcome.reason;
+			}
+
+			const time = parseFtpTime(outcome.value.message.slice(4));
+			return time ?? new FtpReplyError(500, `unreadable MDTM reply: ${outcome.value.message}`);
+		});
+	}
+
+	/**
+	 * Listings of folders over the control connection (`STAT <folder>`), many in one round trip:
+	 * the text of each, or an error in its place. Only for servers seen to answer as LIST does.
+	 */
+	async statListings(paths: string[]): Promise<Array<string | FtpReplyError>> {
+		const replies = await Promise.allSettled(this.control.sendAll(paths.map(path => `STAT ${path}`)));
+		return replies.map(outcome => {
+			if (outcome.status === 'rejected') {
+				if (outcome.reason instanceof FtpReplyError) return outcome.reason;
+				throw outcome.reason;
+			}
+
+			const lines = outcome.value.message.split('\n');
+			if (outcome.value.code < 211 || outcome.value.code > 213 || lines.length < 2) return new FtpReplyError(500, `STAT gave no listing: ${lines[0]}`);
+			return lines.slice(1, -1).join('\n');
+		});
+	}
+
+	/** The entries of a folder (the current one when no path is given), for a look at the server. */
+	async list(path = '', mlsd = false): Promise<ListedEntry[]> {
+		return parseListing(await this.listText(path, mlsd), mlsd).entries;
+	}
+
+	/** A folder's listing over a data connection: MLSD, or `LIST -a` (plain LIST where that is refused). */
+	async listText(path: string, mlsd: boolean): Promise<string> {
+		let text = '';
+		const collect = (chunk: Buffer) => {
+			text += chunk.toString('utf8');
+		};
+
+		if (mlsd) {
+			await this.transfer(withPath('MLSD', path), collect);
+			return text;
+		}
+
+		try {
+			await this.transfer(withPath(this.listCommand, path), collect);
+		} catch (error) {
+			if (!(error instanceof FtpReplyError) || error.code < 500 || this.listCommand === 'LIST') throw error;
+			this.listCommand = 'LIST';
+			text = '';
+			await this.transfer(withPath('LIST', path), collect);
+		}
+
+		return text;
+	}
+
+	/** Download `path` from byte `offset`, handing each chunk to `take`. */
+	async retrieve(path: string, offset: number, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+		if (offset > 0) await this.control.send(`REST ${offset}`);
+		await this.transfer(`RETR ${path}`, take);
+	}
+
+	/** Protect the data channel once the control connection is TLS (PBSZ 0, PROT P). */
+	async protect(): Promise<void> {
+		await this.control.send('PBSZ 0');
+		await this.control.send('PROT P');
+		this.protected = true;
+	}
+
+	/**
+	 * One command that answers over a data connection. The passive request and the command go
+	 * out together once the server is known to take EPSV or PASV; the data connection is opened
+	 * when the port comes back.
+	 */
+	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+		let portReply: Reply;
+		let final: Promise<Reply>;
+		if (this.passive) {
+			const [passive, answer] = this.control.sendAll([this.passive, command]);
+			final = answer!;
+			final.catch(() => undefined);
+			try {
+				portReply = await passive!;
+			} catch (error) {
+				await final.catch(() => undefined);
+				throw error;
+			}
+		} else {
+			portReply = await this.enterPassive();
+			final = this.control.send(command);
+			final.catch(() => undefined);
+		}
+
+		const tls = this.protected ? {...this.options.tls, session: (this.control.socket as TLSSocket).getSession?.()} : undefined;
+		let socket: Socket;
+		try {
+			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls);
+		} catch (error) {
+			// The server may wait for this connection a long time: this control connection is spent.
+			this.control.close();
+			throw error;
+		}
+
+		this.control.data = socket;
+		try {
+			// Both must end well; the first to fail tells why (a cut data connection, not the server's
+			// later complaint about it; a refusal, not the data connection that then never starts).
+			await new Promise<void>((resolve, reject) => {
+				let pending = 2;
+				const done = () => {
+					if (--pending === 0) resolve();
+				};
+
+				final.then(done, reject);
+				readData(socket, take).then(() => {
+					this.control.data = undefined; // From here the control connection's own timeout guards the wait.
+					done();
+				}, reject);
+			});
+		} finally {
+			socket.destroy();
+			this.control.data = undefined;
+		}
+	}
+
+	private async enterPassive(): Promise<Reply> {
+		try {
+			const reply = await this.control.send('EPSV');
+			this.passive = 'EPSV';
+			return reply;
+		} catch (error) {
+			if (!(error instanceof FtpReplyError) || error.code < 500) throw error;
+		}
+
+		const reply = await this.control.send('PASV');
+		this.passive = 'PASV';
+		return reply;
+	}
+}

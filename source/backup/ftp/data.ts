@@ -1,0 +1,78 @@
+/**
+ * Passive data connections: EPSV where the server has it, else PASV (whose address is ignored
+ * for the control connection's host, so a server cannot send packrat's bytes elsewhere), with
+ * TLS resumed from the control session when the data channel is protected.
+ */
+import {connect as connectTcp, type Socket} from 'node:net';
+import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
+import {ConnectionLost, FtpReplyError, type Reply} from './control.js';
+
+/** The port of a 229 (`(|||port|)`) or 227 (`(h1,h2,h3,h4,p1,p2)`) reply. */
+export function passivePort(reply: Reply): number {
+	const extended = /\(([^\d])\1\1(\d+)\1\)/.exec(reply.message);
+	if (extended) return Number(extended[2]);
+	const classic = /(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)/.exec(reply.message);
+	if (classic) return Number(classic[5]) * 256 + Number(classic[6]);
+	throw new FtpReplyError(500, `cannot read a data port in the server's reply: ${reply.message}`);
+}
+
+/** Connect to the data port; TLS (resuming `session`) when `tls` is given. */
+export async function openData(host: string, port: number, timeoutMs: number, tls?: ConnectionOptions & {session?: Buffer}): Promise<Socket | TLSSocket> {
+	const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port});
+	socket.setTimeout(timeoutMs);
+	await new Promise<void>((resolve, reject) => {
+		const ready = () => {
+			socket.off('error', reject);
+			socket.off('timeout', late);
+			resolve();
+		};
+
+		const late = () => {
+			socket.destroy();
+			reject(new ConnectionLost(`the data connection to port ${port} was not opened in time (timeout)`, 'ETIMEDOUT'));
+		};
+
+		socket.once(tls ? 'secureConnect' : 'connect', ready);
+		socket.once('error', reject);
+		socket.once('timeout', late);
+	});
+	socket.on('timeout', () => socket.destroy(new ConnectionLost(`the data connection stalled for ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT')));
+	return socket;
+}
+
+/**
+ * Read a data connection to its end, handing each chunk to `take`; a promise from `take` holds
+ * the socket paused until it settles (the disk sets the pace).
+ */
+export async function readData(socket: Socket, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		let failed = false;
+		let ended = false;
+		const fail = (error: Error) => {
+			if (failed || ended) return;
+			failed = true;
+			socket.destroy();
+			reject(error);
+		};
+
+		socket.on('data', (chunk: Buffer) => {
+			if (failed) return;
+			try {
+				const pending = take(chunk);
+				if (pending) {
+					socket.pause();
+					pending.then(() => socket.resume(), fail);
+				}
+			} catch (error) {
+				fail(error as Error);
+			}
+		});
+		socket.once('error', fail);
+		socket.once('end', () => {
+			if (failed) return;
+			ended = true;
+			resolve();
+		});
+		socket.once('close', () => fail(new ConnectionLost('the data connection closed before its end')));
+	});
+}
