@@ -15,8 +15,8 @@ const closeAsync = promisify(close);
 /** Gathered in memory up to this; past it the file is written as it arrives. */
 export const gatherLimit = 1024 * 1024;
 /** A write starts once this much is waiting; the socket waits while this much more is. */
-const batch = 512 * 1024;
-const backlog = 8 * 1024 * 1024;
+const batch = 256 * 1024;
+const backlog = 1024 * 1024;
 
 const sizeOf = (chunks: Buffer[]) => chunks.reduce((sum, chunk) => sum + chunk.length, 0);
 

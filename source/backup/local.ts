@@ -4,7 +4,8 @@
  * file already under the final name is renamed `<stem> (<its mtime>)<ext>` before the new one
  * takes the name. Nothing is overwritten in place; nothing is written outside the folder.
  */
-import {link, lstat, mkdir, rename, unlink} from 'node:fs/promises';
+import {linkSync, lstatSync, mkdirSync, unlinkSync, type Stats} from 'node:fs';
+import {lstat, rename} from 'node:fs/promises';
 import {join} from 'node:path';
 import {PackratError} from './errors.js';
 import {escapeControl} from './names.js';
@@ -55,11 +56,22 @@ export async function moveAside(path: string, directory: string, name: string): 
 
 /**
  * Folders below one root, made safely and remembered, so each is checked once a run.
+ * The calls on the path of every file (mkdir, link, unlink, lstat) are synchronous: each is one
+ * short system call on a local disk, cheaper than a round of the thread pool per call.
  */
 const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
 
-async function sameFile(a: string, b: string): Promise<boolean> {
-	const [left, right] = await Promise.all([lstatOrUndefined(a), lstatOrUndefined(b)]);
+function lstatNow(path: string): Stats | undefined {
+	try {
+		return lstatSync(path);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+}
+
+function sameFile(a: string, b: string): boolean {
+	const [left, right] = [lstatNow(a), lstatNow(b)];
 	return left !== undefined && right !== undefined && left.ino === right.ino && left.dev === right.dev;
 }
 
@@ -67,7 +79,7 @@ export class SafeTree {
 	private readonly made = new Set<string>();
 	private links = true;
 	/** Folders looked at by `existing`: is it a real folder? (One lstat per folder, not per file.) */
-	private readonly seen = new Map<string, Promise<boolean>>();
+	private readonly seen = new Map<string, boolean>();
 
 	constructor(readonly root: string) {}
 
@@ -77,15 +89,7 @@ export class SafeTree {
 		for (const part of parts) {
 			const next = join(path, part);
 			if (!this.made.has(next)) {
-				const stat = await lstatOrUndefined(next);
-				if (stat?.isSymbolicLink()) {
-					throw new PackratError(`refused to write through the symlink ${escapeControl(next)} inside the backup folder: remove it or move it out`, 'local');
-				}
-
-				if (stat && !stat.isDirectory()) await moveAside(next, path, part);
-				if (!stat?.isDirectory()) await mkdir(next).catch((error: NodeJS.ErrnoException) => {
-					if (error.code !== 'EEXIST') throw error;
-				});
+				await this.makeFolder(next, path, part);
 				this.made.add(next);
 			}
 
@@ -107,14 +111,14 @@ export class SafeTree {
 		// where the disk has no hard links (exFAT, some network shares) lstat and rename do it.
 		if (this.links) {
 			try {
-				await link(temporary, target);
-				await unlink(temporary);
+				linkSync(temporary, target);
+				unlinkSync(temporary);
 				return undefined;
 			} catch (error) {
 				const code = (error as NodeJS.ErrnoException).code;
 				if (code === 'EEXIST') {
-					if (await sameFile(temporary, target)) {
-						await unlink(temporary); // A crash came between link and unlink last time.
+					if (sameFile(temporary, target)) {
+						unlinkSync(temporary); // A crash came between link and unlink last time.
 						return undefined;
 					}
 				} else if (code && noHardLinks.has(code)) {
@@ -131,20 +135,39 @@ export class SafeTree {
 	}
 
 	/** The file at `root/parts…` when it is a regular file (never through a symlink). */
-	async existing(parts: readonly string[]) {
+	async existing(parts: readonly string[]): Promise<Stats | undefined> {
 		let path = this.root;
-		for (const part of parts.slice(0, -1)) {
-			path = join(path, part);
+		for (let index = 0; index < parts.length - 1; index++) {
+			path = join(path, parts[index]!);
 			let isFolder = this.seen.get(path);
-			if (!isFolder) {
-				isFolder = lstatOrUndefined(path).then(stat => stat?.isDirectory() ?? false);
+			if (isFolder === undefined) {
+				isFolder = lstatNow(path)?.isDirectory() ?? false;
 				this.seen.set(path, isFolder);
 			}
 
-			if (!(await isFolder)) return undefined;
+			if (!isFolder) return undefined;
 		}
 
-		const stat = await lstatOrUndefined(join(path, parts.at(-1)!));
+		const stat = lstatNow(join(path, parts.at(-1)!));
 		return stat?.isFile() ? stat : undefined;
+	}
+
+	private async makeFolder(next: string, parent: string, part: string): Promise<void> {
+		// The common case, a folder not there yet, is one mkdir; only a name already taken is looked at.
+		try {
+			mkdirSync(next);
+			return;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+
+		const stat = lstatNow(next);
+		if (stat?.isSymbolicLink()) {
+			throw new PackratError(`refused to write through the symlink ${escapeControl(next)} inside the backup folder: remove it or move it out`, 'local');
+		}
+
+		if (stat?.isDirectory()) return;
+		if (stat) await moveAside(next, parent, part);
+		mkdirSync(next);
 	}
 }
