@@ -1,11 +1,12 @@
 /**
  * Counting and timing from inside a packrat run, without touching the engine: every FTP request
- * (basic-ftp's FTPContext.handle) and every call into node:fs and node:fs/promises, FileHandle
- * methods included, by name, with its latency. (Streams' own opens and writes are not counted.)
+ * (each command written by the engine's Control, timed from its write to its final reply, so a
+ * pipelined command's time includes the wait for those before it) and every call into node:fs
+ * and node:fs/promises, FileHandle methods included, by name, with its latency.
  */
 import {createRequire, syncBuiltinESMExports} from 'node:module';
 import {performance} from 'node:perf_hooks';
-import {FTPContext} from 'basic-ftp';
+import {Control} from '../source/backup/ftp/control.js';
 
 export type Tally = Map<string, {count: number; ms: number; errors: number}>;
 
@@ -54,7 +55,8 @@ function wrap(target: Record<string, unknown>, name: string, label: string, tall
 }
 
 const asyncCalls = ['access', 'lstat', 'stat', 'readFile', 'writeFile', 'appendFile', 'rm', 'unlink', 'rename', 'utimes', 'truncate', 'mkdir', 'open', 'link', 'readdir'];
-const syncCalls = ['openSync', 'writeSync', 'closeSync', 'lstatSync', 'statSync', 'renameSync', 'writeFileSync', 'fsyncSync', 'createWriteStream'];
+const syncCalls = ['openSync', 'writeSync', 'writevSync', 'futimesSync', 'closeSync', 'lstatSync', 'statSync', 'renameSync', 'linkSync', 'unlinkSync', 'mkdirSync', 'writeFileSync', 'fsyncSync', 'createWriteStream'];
+const callbackCalls = ['open', 'writev', 'futimes', 'close'];
 
 const handleCalls = ['read', 'write', 'writev', 'writeFile', 'utimes', 'truncate', 'stat', 'sync', 'datasync', 'close', 'chmod'];
 
@@ -71,31 +73,34 @@ export async function instrument(): Promise<{ftp: Tally; fs: Tally; restore: () 
 	const restores = [
 		...asyncCalls.map(name => wrap(promises, name, name, fs)),
 		...syncCalls.map(name => wrap(sync, name, name, fs)),
+		...callbackCalls.map(name => wrap(sync, name, `${name} (callback)`, fs)),
 		...handleCalls.map(name => wrap(handlePrototype, name, `FileHandle.${name}`, fs)),
 	];
 	syncBuiltinESMExports();
-	const prototype = FTPContext.prototype as unknown as Record<string, unknown>;
-	const request = prototype['handle'] as AnyFunction;
-	prototype['handle'] = function (this: unknown, command: unknown, handler: unknown) {
-		const verb = typeof command === 'string' ? command.split(' ')[0]!.toUpperCase() : '(reply)';
+	const prototype = Control.prototype as unknown as Record<string, unknown>;
+	const request = prototype['sendAll'] as (this: unknown, commands: string[]) => Array<Promise<unknown>>;
+	prototype['sendAll'] = function (this: unknown, commands: string[]) {
 		const started = performance.now();
-		return (request.call(this, command, handler) as Promise<unknown>).then(
-			value => {
-				add(ftp, verb, performance.now() - started, false);
-				return value;
-			},
-			(error: unknown) => {
-				add(ftp, verb, performance.now() - started, true);
-				throw error;
-			},
-		);
+		return request.call(this, commands).map((reply, index) => {
+			const verb = commands[index]!.split(' ')[0]!.toUpperCase();
+			return reply.then(
+				value => {
+					add(ftp, verb, performance.now() - started, false);
+					return value;
+				},
+				(error: unknown) => {
+					add(ftp, verb, performance.now() - started, true);
+					throw error;
+				},
+			);
+		});
 	};
 	return {
 		ftp, fs,
 		restore() {
 			for (const restore of restores) restore();
 			syncBuiltinESMExports();
-			prototype['handle'] = request;
+			prototype['sendAll'] = request;
 		},
 	};
 }

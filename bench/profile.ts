@@ -150,7 +150,7 @@ export async function runProfile(options: ProfileOptions, rounds = 3): Promise<s
 	options.log(`  rerun: ${(rerun.wallMs / 1000).toFixed(2)} s, ${rerun.summary}`);
 	const runs: Array<[string, InProcess]> = [['first pull', first], ['rerun', rerun]];
 	lines.push(
-		'packrat run in the benchmark process (`runBackup`, 4 connections; node startup and module loading excluded), FTP requests timed at basic-ftp\'s `FTPContext.handle` (summed over the 4 connections, so the sum can exceed the wall time), node:fs calls (node:fs, node:fs/promises and FileHandle methods; a write stream\'s own open and writes are not seen) timed at the call.',
+		'packrat run in the benchmark process (`runBackup`, 4 connections; node startup and module loading excluded), FTP requests timed from the write of each command to its final reply (pipelined commands include the wait for those before them; summed over the 4 connections, so the sum can exceed the wall time), node:fs calls (node:fs sync and callback calls, node:fs/promises and FileHandle methods) timed at the call (a callback call\'s time is only its start).',
 		'',
 		`| | ${runs.map(([label]) => label).join(' | ')} |`,
 		`|---|${runs.map(() => '---:').join('|')}|`,

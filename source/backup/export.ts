@@ -2,7 +2,8 @@
  * `packrat-export.tsv`: one row per file on the server at this run, with a header, tabs and
  * newlines inside a field escaped, written atomically at the end of the run.
  */
-import writeFileAtomic from 'write-file-atomic';
+import {constants} from 'node:fs';
+import {open, rename, rm, type FileHandle} from 'node:fs/promises';
 import type {FileStatus} from './events.js';
 
 export const exportName = 'packrat-export.tsv';
@@ -31,7 +32,40 @@ export function formatRow(row: ExportRow): string {
 	return [row.user, row.project, row.version, row.remotePath, String(row.size), modified, row.status, row.localPath].map(escapeField).join('\t');
 }
 
-export async function writeExport(path: string, rows: readonly ExportRow[]): Promise<void> {
-	const lines = [exportColumns.join('\t'), ...rows.map(formatRow)];
-	await writeFileAtomic(path, `${lines.join('\n')}\n`, {mode: 0o644});
+/**
+ * Write the export atomically (a temporary file in the same folder, synced, then renamed over
+ * the old one), a chunk at a time: rows are formatted as they are written, never all held.
+ */
+export async function writeExport(path: string, rows: Iterable<ExportRow>): Promise<number> {
+	const temporary = `${path}.${process.pid}.tmp`;
+	await rm(temporary, {force: true});
+	const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+	let count = 0;
+	try {
+		let chunk = `${exportColumns.join('\t')}\n`;
+		for (const row of rows) {
+			chunk += `${formatRow(row)}\n`;
+			count++;
+			if (chunk.length >= 1 << 20) {
+				await writeAll(handle, chunk);
+				chunk = '';
+			}
+		}
+
+		await writeAll(handle, chunk);
+		await handle.sync();
+		await handle.close();
+	} catch (error) {
+		await handle.close().catch(() => undefined);
+		await rm(temporary, {force: true});
+		throw error;
+	}
+
+	await rename(temporary, path);
+	return count;
+}
+
+async function writeAll(handle: FileHandle, text: string): Promise<void> {
+	let data = Buffer.from(text);
+	while (data.length > 0) data = data.subarray((await handle.write(data)).bytesWritten);
 }

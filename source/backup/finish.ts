@@ -21,13 +21,25 @@ export async function finish(context: RunContext, input: FinishInput): Promise<{
 		return {user: parts.length > 1 ? parts[0]! : '', project, version: marker, remotePath, size, mtime, status, localPath};
 	};
 
-	const rows: ExportRow[] = [
-		...input.planned.map(item => row(item.file.parts, item.file.path, item.file.size, item.file.mtime, item.status ?? 'failed', item.status === 'skipped' || item.status === 'failed' ? '' : local(item.file.parts))),
-		...input.found.skipped.map(entry => row(entry.refused ? [] : entry.parts, entry.path, entry.size, entry.mtime, entry.status, '')),
-	].sort((a, b) => (a.remotePath < b.remotePath ? -1 : a.remotePath > b.remotePath ? 1 : 0));
+	// Sorted by remote path, then formatted one row at a time as the file is written.
+	type Entry = {path: string; planned?: PlannedFile; skipped?: ScanResult['skipped'][number]};
+	const entries: Entry[] = [
+		...input.planned.map(item => ({path: item.file.path, planned: item})),
+		...input.found.skipped.map(entry => ({path: entry.path, skipped: entry})),
+	].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+	function * rows(): Generator<ExportRow> {
+		for (const {planned: item, skipped: entry} of entries) {
+			if (item) {
+				const status = item.status ?? 'failed';
+				yield row(item.file.parts, item.file.path, item.file.size, item.file.mtime, status, status === 'skipped' || status === 'failed' ? '' : local(item.file.parts));
+			} else if (entry) {
+				yield row(entry.refused ? [] : entry.parts, entry.path, entry.size, entry.mtime, entry.status, '');
+			}
+		}
+	}
 
 	const exportPath = join(input.tree.root, exportName);
-	await writeExport(exportPath, rows);
-	context.logs.transfer('INFO', 'export', exportPath, {bytes: rows.length});
+	const count = await writeExport(exportPath, rows());
+	context.logs.transfer('INFO', 'export', exportPath, {bytes: count});
 	return {exportPath};
 }

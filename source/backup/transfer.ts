@@ -24,9 +24,6 @@ export const resumeThreshold = 256 * 1024;
 export class Partials {
 	/** Names in the partials folder when the run began: the only ones that can hold a resumable part. */
 	private held = new Set<string>();
-	/** Each file's names, hashed once, not at every step of its download. */
-	private readonly named = new WeakMap<RemoteFile, {key: string; data: string; sidecar: string}>();
-
 	constructor(readonly folder: string) {}
 
 	async load(): Promise<void> {
@@ -34,14 +31,9 @@ export class Partials {
 	}
 
 	paths(file: RemoteFile): {key: string; data: string; sidecar: string} {
-		let names = this.named.get(file);
-		if (!names) {
-			const key = createHash('sha256').update(file.path).digest('hex').slice(0, 40);
-			names = {key, data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
-			this.named.set(file, names);
-		}
-
-		return names;
+		// Not kept: a hash costs less than holding three names for each of 100,000 files.
+		const key = createHash('sha256').update(file.path).digest('hex').slice(0, 40);
+		return {key, data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
 	}
 
 	/** Bytes already held for this version of the file; anything held for another version is dropped. */
