@@ -21,6 +21,8 @@ export type FtpServerOptions = {
 	password?: string;
 	/** A control connection beyond this many open at once gets "421 Too many connections" and is closed. */
 	maxConnections?: number;
+	/** Answer EPSV (default true); false plays a server that has only PASV. */
+	epsv?: boolean;
 	/** Answer `STAT <path>` with the folder's listing on the control connection, as most servers do (default true). */
 	statListing?: boolean;
 	/** Raw listing lines added to a folder (by its path, `/` or `/u`), to play a hostile server. */
@@ -57,7 +59,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<FtpTest
 				log: silentLog,
 			}),
 	);
-	const state = createState(ftp, {mlsd: options.mlsd ?? false, tls, statListing: options.statListing ?? true, extraLines: options.extraLines});
+	const state = createState(ftp, {mlsd: options.mlsd ?? false, tls, epsv: options.epsv ?? true, statListing: options.statListing ?? true, extraLines: options.extraLines});
 	ftp.disconnectClient = (id) => disconnect(ftp, id);
 	ftp.on('login', (data: LoginData, resolve: (result: LoginResult) => void, reject: (error: Error) => void) => {
 		if (!loginAccepted(options, data)) return reject(new Error('Login incorrect.'));

@@ -95,7 +95,7 @@ const retr: TestHandler = async function (args, state, original) {
 };
 
 const feat: TestHandler = async function (_args, state) {
-	const features = ['EPRT', 'EPSV', 'MDTM', 'PASV', 'REST STREAM', 'SIZE', 'UTF8'];
+	const features = ['EPRT', 'EPSV', 'MDTM', 'PASV', 'REST STREAM', 'SIZE', 'UTF8'].filter((feature) => state.epsv || feature !== 'EPSV');
 	if (state.tls === 'explicit') features.push('AUTH TLS');
 	if (state.tls !== 'none') features.push('PBSZ', 'PROT');
 	if (state.mlsd) features.push(MLST_FEATURE);
@@ -175,6 +175,7 @@ const size: TestHandler = async function ({command}) {
 };
 
 const epsv: TestHandler = async function (_args, state) {
+	if (!state.epsv) return this.reply(500, 'Unknown command.');
 	const port = await openPassive(this, state);
 	return this.reply(229, `Entering Extended Passive Mode (|||${port}|)`);
 };

@@ -7,6 +7,8 @@ export type TlsMode = 'none' | 'explicit' | 'implicit';
 export type ServerState = {
 	mlsd: boolean;
 	tls: TlsMode;
+	/** Answer EPSV (default true); without it a client must use PASV. */
+	epsv: boolean;
 	/** Answer `STAT <path>` with the listing on the control connection (default true). */
 	statListing: boolean;
 	/** Every socket accepted by the control server or a passive data server, so close() can destroy them. */
@@ -19,7 +21,7 @@ export type ServerState = {
 
 const states = new WeakMap<FtpSrv, ServerState>();
 
-export function createState(server: FtpSrv, settings: {mlsd: boolean; tls: TlsMode; statListing: boolean; extraLines?: ServerState['extraLines']}): ServerState {
+export function createState(server: FtpSrv, settings: {mlsd: boolean; tls: TlsMode; epsv: boolean; statListing: boolean; extraLines?: ServerState['extraLines']}): ServerState {
 	const state: ServerState = {...settings, sockets: new Set(), dataServers: new Set()};
 	states.set(server, state);
 	return state;

@@ -1,4 +1,4 @@
-import {chmod, readdir} from 'node:fs/promises';
+import {chmod, readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {seedSample, writeTree} from '../../devtools/sample-data.js';
@@ -28,6 +28,8 @@ describe.skipIf(missing)('against a real vsftpd (LIST only, MDTM times)', () => 
 			const first = await runBackup({job: makeJob(server, backup, {connections: 4})});
 			expect(first.outcome).toBe('success');
 			expect(await tree(backup)).toEqual(await tree(source));
+			// vsftpd answers STAT <folder> with its LIST lines: every folder but the root is listed so.
+			expect(await readFile(join(backup, 'packrat-transfer.log'), 'utf8')).toMatch(/\tlisting\t\/\t\t\tSTAT /);
 			const again = await runBackup({job: makeJob(server, backup, {connections: 4})});
 			expect(again.counts.downloaded).toBe(0);
 			expect(again.counts.unchanged).toBe(first.counts.downloaded);
