@@ -73,6 +73,8 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 			ended = true;
 			resolve();
 		});
-		socket.once('close', () => fail(new ConnectionLost('the data connection closed before its end')));
+		socket.once('close', () => {
+			if (!ended) fail(new ConnectionLost('the data connection closed before its end'));
+		});
 	});
 }
