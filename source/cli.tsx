@@ -44,6 +44,8 @@ const help = `
 const cli = meow(help, {
 	importMeta: import.meta,
 	allowUnknownFlags: false,
+	// A flag not given is undefined, so that the setting applies (meow's default makes it false).
+	booleanDefault: undefined,
 	flags: {
 		full: {type: 'boolean'},
 		incremental: {type: 'boolean'},

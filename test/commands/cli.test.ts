@@ -59,6 +59,16 @@ describe('packrat run and config', () => {
 		expect(now.stderr.trim().split('\n')).toHaveLength(1);
 	});
 
+	it('keeps the latestOnly setting unless a flag overrides it for the run', async () => {
+		const home = await configured();
+		await configure(home, {latestOnly: 'true'});
+		const env = {PACKRAT_PASSWORD: 'hunter2'};
+		const setting = await runCli(['run', '--folder', join(home, 'one')], {home, env});
+		expect(setting.stdout).toMatch(/^Done: 1 downloaded, 0 unchanged, 0 failed, 1 skipped/m);
+		const flag = await runCli(['run', '--no-latest-only', '--folder', join(home, 'two')], {home, env});
+		expect(flag.stdout).toMatch(/^Done: 2 downloaded, 0 unchanged, 0 failed, 0 skipped/m);
+	});
+
 	it('prints JSON lines with --json, ending with the summary', async () => {
 		const home = await configured();
 		const result = await runCli(['run', '--json', '--full', '--folder', join(home, 'elsewhere')], {home, env: {PACKRAT_PASSWORD: 'hunter2'}});
