@@ -2,8 +2,7 @@
 /**
  * packrat's command line: the Backup window by default, or a headless command.
  */
-import meow from 'meow';
-import {PackratError} from './backup/errors.js';
+import {flagSpecs, quickRunArgs, type Parsed} from './commands/args.js';
 import type {Overrides} from './settings/job.js';
 
 const help = `
@@ -41,22 +40,16 @@ const help = `
 	  $ PACKRAT_PASSWORD=… packrat run --json --folder /mnt/usb/backup
 `;
 
-const cli = meow(help, {
-	importMeta: import.meta,
-	allowUnknownFlags: false,
-	// A flag not given is undefined, so that the setting applies (meow's default makes it false).
-	booleanDefault: undefined,
-	flags: {
-		full: {type: 'boolean'},
-		incremental: {type: 'boolean'},
-		latestOnly: {type: 'boolean'},
-		folder: {type: 'string'},
-		connections: {type: 'number'},
-		json: {type: 'boolean', default: false},
-		profile: {type: 'string'},
-		ascii: {type: 'boolean', default: false},
-	},
-});
+/** meow reads the command line, but a plain `packrat run …` is read without loading it (args.ts). */
+async function readArgs(): Promise<Parsed> {
+	const quick = quickRunArgs(process.argv.slice(2));
+	if (quick) return quick;
+	const {default: meow} = await import('meow');
+	// booleanDefault undefined: a flag not given is undefined, so that the setting applies (meow's default makes it false).
+	return meow(help, {importMeta: import.meta, allowUnknownFlags: false, booleanDefault: undefined, flags: flagSpecs});
+}
+
+const cli = await readArgs();
 
 const out = {line: (text: string) => process.stdout.write(`${text}\n`), error: (text: string) => process.stderr.write(`${text}\n`)};
 
@@ -126,7 +119,9 @@ main().then(
 	code => {
 		process.exitCode = code;
 	},
-	(error: unknown) => {
+	async (error: unknown) => {
+		// Loaded here, not up front: backup/errors.js brings basic-ftp, which --version and config do not need.
+		const {PackratError} = await import('./backup/errors.js');
 		if (error instanceof PackratError) fail(error.message, error.code === 'config' ? 2 : 1);
 		fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, 1);
 	},
