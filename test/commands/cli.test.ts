@@ -59,6 +59,16 @@ describe('packrat run and config', () => {
 		expect(now.stderr.trim().split('\n')).toHaveLength(1);
 	});
 
+	it('loads only what a run needs: no window (ink, react), no meow, no conf or ajv, no execa without a hook', async () => {
+		const home = await configured();
+		// Node names every module it loads on stderr with NODE_DEBUG=esm,module.
+		const result = await runCli(['run', '--json'], {home, env: {PACKRAT_PASSWORD: 'hunter2', NODE_DEBUG: 'esm,module'}});
+		expect(result.code).toBe(0);
+		const packages = new Set([...result.stderr.matchAll(/node_modules\/((?:@[^/]+\/)?[^/\s'"]+)/g)].map(match => match[1]));
+		expect(packages).toContain('basic-ftp');
+		for (const name of ['ink', 'react', 'meow', 'conf', 'ajv', 'execa']) expect(packages).not.toContain(name);
+	});
+
 	it('keeps the latestOnly setting unless a flag overrides it for the run', async () => {
 		const home = await configured();
 		await configure(home, {latestOnly: 'true'});
