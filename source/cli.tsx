@@ -1,6 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * packrat's command line: the Backup window by default, or a headless command.
+ *
+ * The shebang gives V8 a young generation of at most 2 MiB per semi-space (Node 20 lets it grow
+ * to 16): a headless run of 5,000 files peaks at about 92 MiB instead of about 125, for a few
+ * hundred more scavenges (measured: about 0.07 s more GC pause in a 9 s first pull, 0.06 s in a
+ * no-change rerun). `node dist/source/cli.js` skips the shebang and so the flag; the installed
+ * bin (and the benchmark) run the file itself. `env -S` needs coreutils 8.30 or later.
  */
 import {flagSpecs, quickRunArgs, type Parsed} from './commands/args.js';
 import type {Overrides} from './settings/job.js';

@@ -1,9 +1,11 @@
+import {execFile} from 'node:child_process';
 import {readFile, stat, writeFile, mkdir} from 'node:fs/promises';
-import {join} from 'node:path';
+import {delimiter, dirname, join} from 'node:path';
+import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
-import {configure, runCli} from '../helpers/cli.js';
+import {cliEnv, cliPath, configure, runCli} from '../helpers/cli.js';
 import {tempDir, tree} from '../helpers/fixture.js';
 
 describe('packrat run and config', () => {
@@ -140,5 +142,16 @@ describe('packrat run and config', () => {
 		expect(help.stdout).toContain('packrat run --full --latest-only');
 		expect((await runCli(['--version'], {home})).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 		expect(await runCli([], {home})).toMatchObject({code: 2, stdout: '', stderr: 'packrat: the Backup window needs a terminal; for cron, scripts and pipes use "packrat run" (see packrat --help)\n'});
+	});
+
+	it('is an executable whose shebang starts node with a small young generation', async () => {
+		const home = await tempDir();
+		const [shebang] = (await readFile(cliPath, 'utf8')).split('\n', 1);
+		expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+$/);
+		expect((await stat(cliPath)).mode & 0o111).toBe(0o111);
+		// Run as a user runs the bin: by its shebang, with this node first on PATH.
+		const env = cliEnv({home});
+		const {stdout} = await promisify(execFile)(cliPath, ['--version'], {env: {...env, PATH: [dirname(process.execPath), env['PATH']].join(delimiter)}});
+		expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 	});
 });
