@@ -7,7 +7,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 import {PackratError} from '../backup/errors.js';
 import {confSchema, findKey, keySpecs, type Settings} from './keys.js';
 
@@ -30,9 +30,9 @@ export function checkProfile(profile: string | undefined): string {
 	return profile;
 }
 
-/** The settings file of a profile (the path conf uses). */
+/** The settings file of a profile: the path conf uses, absolute even when XDG_CONFIG_HOME is not. */
 export function settingsPath(profile?: string): string {
-	return join(configFolder(), `${checkProfile(profile)}.json`);
+	return resolve(configFolder(), `${checkProfile(profile)}.json`);
 }
 
 /** The value at a dotted key (`server.port`) of a stored object. */
