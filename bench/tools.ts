@@ -3,9 +3,9 @@
  * into a local one with 4 transfers at once: packrat (headless), lftp mirror, rclone copy.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
+import {accessSync, constants, existsSync, readFileSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {delimiter, dirname, join} from 'node:path';
 import type {Command} from './measure.js';
 import type {Server} from './servers.js';
 
@@ -35,9 +35,16 @@ const lftpQuote = (text: string) => `"${text.replace(/(["\\])/g, '\\$1')}"`;
 async function packrat(context: ToolContext): Promise<Tool> {
 	const cli = join(context.repo, 'dist', 'source', 'cli.js');
 	if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build`);
+	try {
+		accessSync(cli, constants.X_OK);
+	} catch {
+		throw new Error(`${cli} is not executable: run npm run build`);
+	}
+
 	const config = join(context.work, 'config');
 	await mkdir(config, {recursive: true});
-	const env = {XDG_CONFIG_HOME: config, PACKRAT_PASSWORD: context.server.password};
+	// packrat is run as its bin is, by its shebang (which gives node its V8 flags), with this node first on PATH.
+	const env = {XDG_CONFIG_HOME: config, PACKRAT_PASSWORD: context.server.password, PATH: [dirname(process.execPath), process.env['PATH']].filter(Boolean).join(delimiter)};
 	const profiles = new Set<string>();
 	const profileFor = (remote: string) => {
 		const profile = `bench-${remote.replace(/[^A-Za-z0-9-]+/g, '') || 'root'}`;
@@ -47,22 +54,23 @@ async function packrat(context: ToolContext): Promise<Tool> {
 			['server.tls', 'none'], ['server.root', remote], ['backupFolder', join(context.work, 'unused')], ['connections', '4'],
 		];
 		for (const [key, value] of settings) {
-			execFileSync(process.execPath, [cli, 'config', 'set', key, value, '--profile', profile], {env: {...process.env, ...env}, stdio: 'pipe'});
+			execFileSync(cli, ['config', 'set', key, value, '--profile', profile], {env: {...process.env, ...env}, stdio: 'pipe'});
 		}
 
 		profiles.add(profile);
 		return profile;
 	};
 
+	const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0]!;
 	const {version} = JSON.parse(readFileSync(join(context.repo, 'package.json'), 'utf8')) as {version: string};
 	const commit = spawnSync('git', ['-C', context.repo, 'rev-parse', '--short', 'HEAD'], {encoding: 'utf8'}).stdout.trim();
 	const dirty = spawnSync('git', ['-C', context.repo, 'status', '--porcelain', 'source'], {encoding: 'utf8'}).stdout.trim() ? ', source/ modified' : '';
 	return {
 		name: 'packrat',
-		version: `packrat ${version} (${commit || 'no git'}${dirty}), node ${process.version}`,
+		version: `packrat ${version} (${commit || 'no git'}${dirty}), node ${process.version}, started by its shebang ${shebang}`,
 		pull: (remote, dest) => ({
-			command: process.execPath,
-			args: [cli, 'run', '--profile', profileFor(remote), '--folder', dest, '--connections', '4'],
+			command: cli,
+			args: ['run', '--profile', profileFor(remote), '--folder', dest, '--connections', '4'],
 			env,
 		}),
 	};

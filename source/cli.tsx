@@ -1,9 +1,14 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * packrat's command line: the Backup window by default, or a headless command.
+ *
+ * The shebang gives V8 a young generation of at most 2 MiB per semi-space (Node 20 lets it grow
+ * to 16): a headless run of 5,000 files peaks at about 92 MiB instead of about 125, for a few
+ * hundred more scavenges (measured: about 0.07 s more GC pause in a 9 s first pull, 0.06 s in a
+ * no-change rerun). `node dist/source/cli.js` skips the shebang and so the flag; the installed
+ * bin (and the benchmark) run the file itself. `env -S` needs coreutils 8.30 or later.
  */
-import meow from 'meow';
-import {PackratError} from './backup/errors.js';
+import {flagSpecs, quickRunArgs, type Parsed} from './commands/args.js';
 import type {Overrides} from './settings/job.js';
 
 const help = `
@@ -41,20 +46,16 @@ const help = `
 	  $ PACKRAT_PASSWORD=… packrat run --json --folder /mnt/usb/backup
 `;
 
-const cli = meow(help, {
-	importMeta: import.meta,
-	allowUnknownFlags: false,
-	flags: {
-		full: {type: 'boolean'},
-		incremental: {type: 'boolean'},
-		latestOnly: {type: 'boolean'},
-		folder: {type: 'string'},
-		connections: {type: 'number'},
-		json: {type: 'boolean', default: false},
-		profile: {type: 'string'},
-		ascii: {type: 'boolean', default: false},
-	},
-});
+/** meow reads the command line, but a plain `packrat run …` is read without loading it (args.ts). */
+async function readArgs(): Promise<Parsed> {
+	const quick = quickRunArgs(process.argv.slice(2));
+	if (quick) return quick;
+	const {default: meow} = await import('meow');
+	// booleanDefault undefined: a flag not given is undefined, so that the setting applies (meow's default makes it false).
+	return meow(help, {importMeta: import.meta, allowUnknownFlags: false, booleanDefault: undefined, flags: flagSpecs});
+}
+
+const cli = await readArgs();
 
 const out = {line: (text: string) => process.stdout.write(`${text}\n`), error: (text: string) => process.stderr.write(`${text}\n`)};
 
@@ -124,7 +125,9 @@ main().then(
 	code => {
 		process.exitCode = code;
 	},
-	(error: unknown) => {
+	async (error: unknown) => {
+		// Loaded here, not up front: backup/errors.js brings basic-ftp, which --version and config do not need.
+		const {PackratError} = await import('./backup/errors.js');
 		if (error instanceof PackratError) fail(error.message, error.code === 'config' ? 2 : 1);
 		fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, 1);
 	},

@@ -3,46 +3,21 @@
  * against the schema made from the key table. A damaged file is one line naming the file.
  */
 import {chmodSync} from 'node:fs';
-import {homedir} from 'node:os';
-import {join} from 'node:path';
 import Conf from 'conf';
 import {PackratError} from '../backup/errors.js';
 import {confSchema, findKey, keySpecs, parseValue, type Settings} from './keys.js';
+import {checkProfile, configFolder, damaged, deepGet, settingsPath, withDefaults} from './read.js';
 
-export function configFolder(): string {
-	const base = process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
-	return join(base, 'packrat');
-}
-
-export function stateFolder(): string {
-	const base = process.env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state');
-	return join(base, 'packrat');
-}
-
-export function checkProfile(profile: string | undefined): string {
-	if (profile === undefined) return 'config';
-	if (!/^[\w.-]{1,64}$/.test(profile) || profile.startsWith('.')) {
-		throw new PackratError(`--profile must be a name of letters, digits, ".", "_" or "-" (got ${JSON.stringify(profile)})`, 'config');
-	}
-
-	return profile;
-}
-
-function deepGet(object: unknown, key: string): unknown {
-	let value = object;
-	for (const part of key.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
-	return value;
-}
+export {checkProfile, configFolder, explainViolation, stateFolder} from './read.js';
 
 export class SettingsStore {
 	private readonly conf: Conf<Record<string, unknown>>;
 
 	constructor(readonly profile?: string) {
 		const configName = checkProfile(profile);
-		const cwd = configFolder();
-		const path = join(cwd, `${configName}.json`);
+		const path = settingsPath(profile);
 		try {
-			this.conf = new Conf({projectName: 'packrat', projectSuffix: '', cwd, configName, schema: confSchema(), configFileMode: 0o600, clearInvalidConfig: false});
+			this.conf = new Conf({projectName: 'packrat', projectSuffix: '', cwd: configFolder(), configName, schema: confSchema(), configFileMode: 0o600, clearInvalidConfig: false});
 		} catch (error) {
 			throw damaged(path, error);
 		}
@@ -95,33 +70,10 @@ export class SettingsStore {
 
 	/** Every setting, with the defaults of the table filled in. */
 	all(): Settings {
-		const result: Record<string, unknown> = {};
-		for (const spec of keySpecs) {
-			const value = this.get(spec.key) ?? spec.default;
-			if (value === undefined) continue;
-			const [head, tail] = spec.key.split('.') as [string, string | undefined];
-			if (tail === undefined) result[head] = value;
-			else ((result[head] ??= {}) as Record<string, unknown>)[tail] = value;
-		}
-
-		result['server'] ??= {};
-		result['hooks'] ??= {};
-		return result as Settings;
+		return withDefaults(this.conf.store);
 	}
 }
 
 export function unknownKey(key: string): PackratError {
 	return new PackratError(`unknown setting ${JSON.stringify(key)}; the keys are: ${keySpecs.map(spec => spec.key).join(', ')}`, 'config');
-}
-
-/** conf's "Config schema violation: `server/port` must be <= 65535" → "server.port must be a whole number from 1 to 65535". */
-export function explainViolation(message: string): string {
-	const path = /`([^`]+)`/.exec(message)?.[1]?.replaceAll('/', '.');
-	const spec = path ? findKey(path) : undefined;
-	return spec ? `${spec.key} must be ${spec.accepts}` : message;
-}
-
-function damaged(path: string, error: unknown): PackratError {
-	const message = explainViolation((error as Error).message.split('\n')[0]!);
-	return new PackratError(`the settings file ${path} is damaged (${message}): fix it, or move it away to start afresh`, 'config');
 }

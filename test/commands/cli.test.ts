@@ -1,9 +1,11 @@
+import {execFile} from 'node:child_process';
 import {readFile, stat, writeFile, mkdir} from 'node:fs/promises';
-import {join} from 'node:path';
+import {delimiter, dirname, join} from 'node:path';
+import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
-import {configure, runCli} from '../helpers/cli.js';
+import {cliEnv, cliPath, configure, runCli} from '../helpers/cli.js';
 import {tempDir, tree} from '../helpers/fixture.js';
 
 describe('packrat run and config', () => {
@@ -57,6 +59,26 @@ describe('packrat run and config', () => {
 		const now = await runCli(['now'], {home});
 		expect(now.code).toBe(1);
 		expect(now.stderr.trim().split('\n')).toHaveLength(1);
+	});
+
+	it('loads only what a run needs: no window (ink, react), no meow, no conf or ajv, no execa without a hook', async () => {
+		const home = await configured();
+		// Node names every module it loads on stderr with NODE_DEBUG=esm,module.
+		const result = await runCli(['run', '--json'], {home, env: {PACKRAT_PASSWORD: 'hunter2', NODE_DEBUG: 'esm,module'}});
+		expect(result.code).toBe(0);
+		const packages = new Set([...result.stderr.matchAll(/node_modules\/((?:@[^/]+\/)?[^/\s'"]+)/g)].map(match => match[1]));
+		expect(packages).toContain('basic-ftp');
+		for (const name of ['ink', 'react', 'meow', 'conf', 'ajv', 'execa']) expect(packages).not.toContain(name);
+	});
+
+	it('keeps the latestOnly setting unless a flag overrides it for the run', async () => {
+		const home = await configured();
+		await configure(home, {latestOnly: 'true'});
+		const env = {PACKRAT_PASSWORD: 'hunter2'};
+		const setting = await runCli(['run', '--folder', join(home, 'one')], {home, env});
+		expect(setting.stdout).toMatch(/^Done: 1 downloaded, 0 unchanged, 0 failed, 1 skipped/m);
+		const flag = await runCli(['run', '--no-latest-only', '--folder', join(home, 'two')], {home, env});
+		expect(flag.stdout).toMatch(/^Done: 2 downloaded, 0 unchanged, 0 failed, 0 skipped/m);
 	});
 
 	it('prints JSON lines with --json, ending with the summary', async () => {
@@ -120,5 +142,16 @@ describe('packrat run and config', () => {
 		expect(help.stdout).toContain('packrat run --full --latest-only');
 		expect((await runCli(['--version'], {home})).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 		expect(await runCli([], {home})).toMatchObject({code: 2, stdout: '', stderr: 'packrat: the Backup window needs a terminal; for cron, scripts and pipes use "packrat run" (see packrat --help)\n'});
+	});
+
+	it('is an executable whose shebang starts node with a small young generation', async () => {
+		const home = await tempDir();
+		const [shebang] = (await readFile(cliPath, 'utf8')).split('\n', 1);
+		expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+$/);
+		expect((await stat(cliPath)).mode & 0o111).toBe(0o111);
+		// Run as a user runs the bin: by its shebang, with this node first on PATH.
+		const env = cliEnv({home});
+		const {stdout} = await promisify(execFile)(cliPath, ['--version'], {env: {...env, PATH: [dirname(process.execPath), env['PATH']].join(delimiter)}});
+		expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 	});
 });
