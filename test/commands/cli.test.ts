@@ -67,7 +67,9 @@ describe('packrat run and config', () => {
 		const result = await runCli(['run', '--json'], {home, env: {PACKRAT_PASSWORD: 'hunter2', NODE_DEBUG: 'esm,module'}});
 		expect(result.code).toBe(0);
 		const packages = new Set([...result.stderr.matchAll(/node_modules\/((?:@[^/]+\/)?[^/\s'"]+)/g)].map(match => match[1]));
-		expect(packages).toContain('basic-ftp');
+		// The run itself was loaded (and ran: exit 0), with the engine's FTP client.
+		expect(result.stderr).toMatch(/backup\/ftp\/client\.js/);
+		expect(packages).not.toContain('basic-ftp');
 		for (const name of ['ink', 'react', 'meow', 'conf', 'ajv', 'execa']) expect(packages).not.toContain(name);
 	});
 
