@@ -1,11 +1,13 @@
 /**
  * Where a download's bytes go: a partial file, opened without following a symlink and, when
  * fresh, with O_EXCL. A small file is gathered in memory and written at its end in one go (an
- * open, a writev, a futimes and a close, without a round of the thread pool for each); a large
- * one is written as it comes, in batches, with the socket held while the disk falls behind.
+ * open, one writev, a futimes and a close, on this thread while the disk is quick: see DiskPace);
+ * a large one is written as it comes, in batches, through the thread pool, with the socket held
+ * while the disk falls behind.
  */
 import {close, closeSync, constants, futimes, futimesSync, open, openSync, writev, writevSync} from 'node:fs';
 import {promisify} from 'node:util';
+import type {DiskPace} from './disk-pace.js';
 
 const openAsync = promisify(open);
 const writevAsync = promisify(writev);
@@ -33,7 +35,7 @@ export class FileSink {
 	 * bytes in memory (up to gatherLimit) and write them at the end — for a file too small to be
 	 * worth resuming; a larger one is on disk as it comes, so an interruption leaves what came.
 	 */
-	constructor(readonly path: string, private readonly append: boolean, private readonly gather: boolean, private readonly onOpen: () => void) {}
+	constructor(readonly path: string, private readonly append: boolean, private readonly gather: boolean, private readonly pace: DiskPace, private readonly onOpen: () => void) {}
 
 	private get flags(): number {
 		return constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_CREAT | (this.append ? constants.O_APPEND : constants.O_EXCL);
@@ -53,24 +55,13 @@ export class FileSink {
 
 	/** Write what is left, give the file `mtime` (seconds) when given, and close it. */
 	async finish(mtime?: number): Promise<void> {
-		if (!this.fd) {
-			// Small: all of it at once, on this thread.
-			const fd = openSync(this.path, this.flags, 0o600);
-			this.onOpen();
-			try {
-				const written = this.chunks.length > 0 ? writevSync(fd, this.chunks) : 0;
-				if (written < this.received) {
-					for (let rest = Buffer.concat(this.chunks).subarray(written); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
-				}
-				if (mtime !== undefined) futimesSync(fd, mtime, mtime);
-			} finally {
-				this.chunks = [];
-				closeSync(fd);
-			}
-
+		if (!this.fd && !this.pace.slow) {
+			this.pace.direct(() => this.writeDirectly(mtime));
 			return;
 		}
 
+		// A small file is opened only now, and written in one writev.
+		this.fd ??= this.openFile();
 		while (this.writing) await this.writing;
 		if (this.failure) throw this.failure;
 		if (this.waiting > 0) {
@@ -100,6 +91,23 @@ export class FileSink {
 		const fd = await this.fd.catch(() => undefined);
 		this.fd = undefined;
 		if (fd !== undefined) await closeAsync(fd);
+	}
+
+	/** A small file, whole, in four calls on this thread. */
+	private writeDirectly(mtime?: number): void {
+		const fd = openSync(this.path, this.flags, 0o600);
+		this.onOpen();
+		try {
+			const written = this.chunks.length > 0 ? writevSync(fd, this.chunks) : 0;
+			if (written < this.received) {
+				for (let rest = Buffer.concat(this.chunks).subarray(written); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
+			}
+
+			if (mtime !== undefined) futimesSync(fd, mtime, mtime);
+		} finally {
+			this.chunks = [];
+			closeSync(fd);
+		}
 	}
 
 	private async openFile(): Promise<number> {

@@ -5,8 +5,9 @@
  * takes the name. Nothing is overwritten in place; nothing is written outside the folder.
  */
 import {linkSync, lstatSync, mkdirSync, unlinkSync, type Stats} from 'node:fs';
-import {lstat, rename} from 'node:fs/promises';
+import {link, lstat, mkdir, rename, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
+import {DiskPace} from './disk-pace.js';
 import {PackratError} from './errors.js';
 import {escapeControl} from './names.js';
 import {splitExtension} from './versions.js';
@@ -56,8 +57,8 @@ export async function moveAside(path: string, directory: string, name: string): 
 
 /**
  * Folders below one root, made safely and remembered, so each is checked once a run.
- * The calls on the path of every file (mkdir, link, unlink, lstat) are synchronous: each is one
- * short system call on a local disk, cheaper than a round of the thread pool per call.
+ * Looking (lstat) is synchronous: one short call. Making (mkdir, link, unlink) is direct while
+ * the disk is quick, through the thread pool once it is not (DiskPace).
  */
 const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
 
@@ -81,7 +82,7 @@ export class SafeTree {
 	/** Folders looked at by `existing`: is it a real folder? (One lstat per folder, not per file.) */
 	private readonly seen = new Map<string, boolean>();
 
-	constructor(readonly root: string) {}
+	constructor(readonly root: string, readonly pace = new DiskPace()) {}
 
 	/** Make `root/parts…` as real folders; a symlink in the way is refused, a file in the way is moved aside. */
 	async folder(parts: readonly string[]): Promise<string> {
@@ -111,8 +112,16 @@ export class SafeTree {
 		// where the disk has no hard links (exFAT, some network shares) lstat and rename do it.
 		if (this.links) {
 			try {
-				linkSync(temporary, target);
-				unlinkSync(temporary);
+				if (this.pace.slow) {
+					await link(temporary, target);
+					await unlink(temporary);
+				} else {
+					this.pace.direct(() => {
+						linkSync(temporary, target);
+						unlinkSync(temporary);
+					});
+				}
+
 				return undefined;
 			} catch (error) {
 				const code = (error as NodeJS.ErrnoException).code;
@@ -155,7 +164,8 @@ export class SafeTree {
 	private async makeFolder(next: string, parent: string, part: string): Promise<void> {
 		// The common case, a folder not there yet, is one mkdir; only a name already taken is looked at.
 		try {
-			mkdirSync(next);
+			if (this.pace.slow) await mkdir(next);
+			else this.pace.direct(() => mkdirSync(next));
 			return;
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -168,6 +178,6 @@ export class SafeTree {
 
 		if (stat?.isDirectory()) return;
 		if (stat) await moveAside(next, parent, part);
-		mkdirSync(next);
+		await mkdir(next);
 	}
 }

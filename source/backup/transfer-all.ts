@@ -82,7 +82,7 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 			active.set(slot.index, transfer);
 			emit({type: 'file-start', slot: slot.index, path: file.path, size: file.size, offset: 0});
 			try {
-				const result = await pool.attempt(slot, file.path, async client => download(client, file, partials, held => (transfer.held = held)));
+				const result = await pool.attempt(slot, file.path, async client => download(client, file, partials, tree.pace, held => (transfer.held = held)));
 				const aside = await tree.place(result.temporary, file.parts);
 				if (result.sidecar) await rm(result.sidecar, {force: true});
 				item.status = 'downloaded';

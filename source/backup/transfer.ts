@@ -9,6 +9,7 @@ import {constants} from 'node:fs';
 import {lstat, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {TransientError, ftpCode} from './errors.js';
+import type {DiskPace} from './disk-pace.js';
 import {FileSink} from './file-sink.js';
 import type {FtpClient} from './ftp/client.js';
 import type {RemoteFile} from './listing.js';
@@ -88,14 +89,14 @@ export type Downloaded = {temporary: string; bytes: number; resumedFrom: number;
  * Download `file` into its partial, resuming where possible, and give it the server's mtime.
  * `watch` is handed a reader of the bytes held so far (resumed part included), for progress.
  */
-export async function download(client: FtpClient, file: RemoteFile, partials: Partials, watch: (held: () => number) => void): Promise<Downloaded> {
+export async function download(client: FtpClient, file: RemoteFile, partials: Partials, pace: DiskPace, watch: (held: () => number) => void): Promise<Downloaded> {
 	let offset = await partials.resumable(file);
 	const {data, sidecar: held} = partials.paths(file);
 	const sidecar = offset === 0 ? await partials.begin(file) : held;
 
 	const fetch = async (from: number): Promise<number> => {
 		// A fresh partial is made with O_EXCL: whatever held the name was dropped by resumable().
-		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, () => partials.opened(file));
+		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, pace, () => partials.opened(file));
 		watch(() => from + sink.received);
 		try {
 			if (from < file.size) await client.retrieve(file.path, from, chunk => sink.write(chunk));
