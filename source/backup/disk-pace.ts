@@ -2,23 +2,33 @@
  * Whether the backup disk answers quickly. Making a file is a few short system calls on a local
  * disk, cheaper done at once on this thread than through the thread pool; but a disk that is
  * slow to make files (a busy disk, a network share, ext4 just after mass deletion) would then
- * hold up every connection and the window. So calls are made directly until one takes longer
- * than `slowMs`; from then on, for the rest of the run, through the thread pool.
+ * hold up every connection and the window. So calls are made directly while they are quick on
+ * average (a moving average over the last few dozen; one preempted call does not count much),
+ * and through the thread pool for the rest of the run once they are not, or once one call
+ * stalls outright.
  */
 import {performance} from 'node:perf_hooks';
 
-export const slowMs = 2;
+/** The average direct call (a file's open-write-close, its link and unlink, a mkdir) above which the disk is slow. */
+export const slowAverageMs = 0.4;
+/** One call this long is a stall whatever the average. */
+export const stallMs = 20;
+const weight = 1 / 32;
 
 export class DiskPace {
 	slow = false;
+	/** Moving average of direct calls, in ms. */
+	averageMs = 0;
 
-	/** Run `call` on this thread, and note whether it was slow. */
+	/** Run `call` on this thread, and note how long it took. */
 	direct<T>(call: () => T): T {
 		const started = performance.now();
 		try {
 			return call();
 		} finally {
-			if (performance.now() - started > slowMs) this.slow = true;
+			const ms = performance.now() - started;
+			this.averageMs += (ms - this.averageMs) * weight;
+			if (this.averageMs > slowAverageMs || ms > stallMs) this.slow = true;
 		}
 	}
 }
