@@ -36,6 +36,11 @@ async function loadApp(): Promise<typeof import('./app.js')> {
 }
 
 export async function openWindow(options: WindowOptions): Promise<number> {
+	// Loaded before the control socket is opened: Node 20's realpath (the ESM resolver's, with its
+	// cache) reads the last stat call's result, and after a stat of the socket it stops resolving
+	// symlinks, so an import made then would load a second React from a symlinked node_modules
+	// (npm link, pnpm, a worktree sharing its modules) and every hook would fail.
+	const {mountApp} = await loadApp();
 	const settings = new SettingsStore(options.profile);
 	const session = new Session({settings});
 	await session.load();
@@ -49,7 +54,6 @@ export async function openWindow(options: WindowOptions): Promise<number> {
 
 	const theme = detectTheme(process.env, options.ascii);
 	const {stdout} = process;
-	const {mountApp} = await loadApp();
 
 	let restored = false;
 	const restore = () => {
