@@ -25,6 +25,8 @@ import {useSession} from './store/use-session.js';
 import {oneLine} from './backup/run.js';
 import {resolve} from 'node:path';
 
+export {detectTheme} from './components/theme.js';
+
 type View = 'backup' | 'settings' | 'folder' | 'log';
 type Dialog = {kind: 'help'} | {kind: 'start-at'} | {kind: 'confirm'; question: Question; onYes: () => void};
 
