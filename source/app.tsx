@@ -154,7 +154,7 @@ export function App({session, profile, onQuit}: {session: Session; profile?: str
 
 	return (
 		<KeyRouter before={interrupt} fallback={backupKeys}>
-			<Box width={width} height={height} flexDirection="column" overflow="hidden">
+			<Box width={width} height={height} flexDirection="column" overflowY="hidden">
 				{screen}
 			</Box>
 		</KeyRouter>

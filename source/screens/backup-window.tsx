@@ -47,16 +47,16 @@ export function BackupWindow({state, width, height, profile, overlay}: Props) {
 	const share = shareLines(available, progressWanted);
 	const context = {armed: state.schedule.armed, running: state.running};
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<JobPane state={state} now={now} width={width} profile={profile} />
 			{overlay ? (
-				<Box height={available + whenLines} flexDirection="column" overflow="hidden">
+				<Box height={available + whenLines} flexDirection="column" overflowY="hidden">
 					{overlay.node(available + whenLines)}
 				</Box>
 			) : (
 				<>
 					{share.progress > 0 ? (
-						<Box flexDirection="column" height={share.progress} overflow="hidden">
+						<Box flexDirection="column" height={share.progress} overflowY="hidden">
 							<Rule width={width} title="Progress" />
 							<ProgressPane state={state} width={width} lines={share.progress - 1} />
 						</Box>
