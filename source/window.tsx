@@ -12,6 +12,12 @@ export const enterAlternateScreen = '\u001B[?1049h\u001B[H';
 export const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 export const maxFps = 10;
+/**
+ * How often a run's progress is drawn: 5 times a second. Keys still answer within a frame
+ * (maxFps); a run's figures change on every frame, and each frame lays out and measures the
+ * whole screen again, so this is the window's main cost during a run.
+ */
+export const progressMs = 200;
 
 const signalCodes = {SIGTERM: 143, SIGHUP: 129, SIGINT: 130} as const;
 
@@ -51,7 +57,7 @@ export async function openWindow(options: WindowOptions): Promise<number> {
 	// (npm link, pnpm, a worktree sharing its modules) and every hook would fail.
 	const {mountApp, detectTheme} = await loadApp();
 	const settings = new SettingsStore(options.profile);
-	const session = new Session({settings});
+	const session = new Session({settings, batchMs: progressMs});
 	await session.load();
 	let control: ControlServer;
 	try {
