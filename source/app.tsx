@@ -25,6 +25,8 @@ import {useSession} from './store/use-session.js';
 import {oneLine} from './backup/run.js';
 import {resolve} from 'node:path';
 
+export {detectTheme} from './components/theme.js';
+
 type View = 'backup' | 'settings' | 'folder' | 'log';
 type Dialog = {kind: 'help'} | {kind: 'start-at'} | {kind: 'confirm'; question: Question; onYes: () => void};
 
@@ -152,7 +154,7 @@ export function App({session, profile, onQuit}: {session: Session; profile?: str
 
 	return (
 		<KeyRouter before={interrupt} fallback={backupKeys}>
-			<Box width={width} height={height} flexDirection="column" overflow="hidden">
+			<Box width={width} height={height} flexDirection="column" overflowY="hidden">
 				{screen}
 			</Box>
 		</KeyRouter>

@@ -3,7 +3,6 @@
  * second. q, Ctrl+C, SIGTERM and SIGHUP share one shutdown path: the schedule stops, a running
  * backup is cancelled cleanly and waited for, then the terminal is restored as it was.
  */
-import {detectTheme} from './components/theme.js';
 import {SettingsStore} from './settings/store.js';
 import type {ControlServer} from './schedule/control-socket.js';
 import {Session} from './store/session.js';
@@ -13,6 +12,12 @@ export const enterAlternateScreen = '\u001B[?1049h\u001B[H';
 export const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 export const maxFps = 10;
+/**
+ * How often a run's progress is drawn: 5 times a second. Keys still answer within a frame
+ * (maxFps); a run's figures change on every frame, and each frame lays out and measures the
+ * whole screen again, so this is the window's main cost during a run.
+ */
+export const progressMs = 200;
 
 const signalCodes = {SIGTERM: 143, SIGHUP: 129, SIGINT: 130} as const;
 
@@ -23,21 +28,36 @@ export type WindowOptions = {profile?: string; ascii: boolean};
  * and chalk then draws without colour; the window runs only on a terminal, so that belief is
  * wrong here. Both read the variables once, when first imported: they are set aside for that
  * moment only (the hook and everything else still see them).
+ *
+ * React and its reconciler pick their development build (prop checks, component stacks, timing
+ * marks on every render: a third of the window's drawing time) unless NODE_ENV is `production`
+ * when they are first loaded; a user who has set NODE_ENV keeps what they chose. So nothing
+ * that imports React may be imported before this (the theme comes from app.js too): a React of
+ * one build with a reconciler of the other draws nothing.
  */
-async function loadApp(): Promise<typeof import('./app.js')> {
-	const names = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+export async function loadApp(): Promise<typeof import('./app.js')> {
+	const names = ['CI', 'CONTINUOUS_INTEGRATION', 'NODE_ENV'] as const;
 	const saved = names.map(name => [name, process.env[name]] as const);
 	for (const name of names) delete process.env[name];
+	process.env['NODE_ENV'] = saved.find(([name]) => name === 'NODE_ENV')?.[1] ?? 'production';
 	try {
 		return await import('./app.js');
 	} finally {
-		for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+		for (const [name, value] of saved) {
+			if (value === undefined) delete process.env[name];
+			else process.env[name] = value;
+		}
 	}
 }
 
 export async function openWindow(options: WindowOptions): Promise<number> {
+	// Loaded before the control socket is opened: Node 20's realpath (the ESM resolver's, with its
+	// cache) reads the last stat call's result, and after a stat of the socket it stops resolving
+	// symlinks, so an import made then would load a second React from a symlinked node_modules
+	// (npm link, pnpm, a worktree sharing its modules) and every hook would fail.
+	const {mountApp, detectTheme} = await loadApp();
 	const settings = new SettingsStore(options.profile);
-	const session = new Session({settings});
+	const session = new Session({settings, batchMs: progressMs});
 	await session.load();
 	let control: ControlServer;
 	try {
@@ -49,7 +69,6 @@ export async function openWindow(options: WindowOptions): Promise<number> {
 
 	const theme = detectTheme(process.env, options.ascii);
 	const {stdout} = process;
-	const {mountApp} = await loadApp();
 
 	let restored = false;
 	const restore = () => {

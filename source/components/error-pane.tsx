@@ -26,12 +26,12 @@ export function errorLines(state: SessionState, theme: Theme, room: number): Pie
 	]);
 }
 
-export function ErrorPane({state, width, lines}: {state: SessionState; width: number; lines: number}) {
+function ErrorPaneView({state, width, lines}: {state: SessionState; width: number; lines: number}) {
 	const theme = useTheme();
 	const count = Math.max(state.errorCount, state.errors.length);
 	const hint = `${showKey(bindingFor('backup', 'log').keys[0]!, theme.ascii)} opens the log`;
 	return (
-		<Box flexDirection="column" height={lines} flexShrink={0} overflow="hidden">
+		<Box flexDirection="column" height={lines} flexShrink={0} overflowY="hidden">
 			<Rule width={width} title={`Errors (${count})`} extra={{text: hint, tone: 'muted'}} />
 			{errorLines(state, theme, lines - 1).slice(-(lines - 1)).map((segments, index) => (
 				<Line key={index} width={width} segments={segments} />
@@ -39,3 +39,6 @@ export function ErrorPane({state, width, lines}: {state: SessionState; width: nu
 		</Box>
 	);
 }
+
+/** Drawn again only when the errors, their count or what the empty pane says change. */
+export const ErrorPane = React.memo(ErrorPaneView, (a, b) => a.width === b.width && a.lines === b.lines && a.state.errors === b.state.errors && a.state.errorCount === b.state.errorCount && a.state.running === b.state.running && a.state.lastRun === b.state.lastRun);

@@ -52,7 +52,7 @@ export function layoutHints(hints: Hint[], width: number, lines: number): Hint[]
 	}
 }
 
-export function Footer({screen, context, width, lines = 2}: {screen: Screen; context: KeyContext; width: number; lines?: number}) {
+function FooterView({screen, context, width, lines = 2}: {screen: Screen; context: KeyContext; width: number; lines?: number}) {
 	const theme = useTheme();
 	const rows = layoutHints(hintsOf(screen, context, theme.ascii), width, lines);
 	return (
@@ -71,3 +71,6 @@ export function Footer({screen, context, width, lines = 2}: {screen: Screen; con
 		</Box>
 	);
 }
+
+/** The hints change with the screen and the run's state, not with the run's progress. */
+export const Footer = React.memo(FooterView, (a, b) => a.screen === b.screen && a.width === b.width && a.lines === b.lines && a.context.armed === b.context.armed && a.context.running === b.context.running);

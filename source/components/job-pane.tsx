@@ -65,8 +65,17 @@ export function jobLines(state: SessionState, theme: Theme, now: number, width: 
 	return [title, source, folder, startAt, mode];
 }
 
-/** The status line, or two when a misconfiguration needs the room for its reason. */
+let last: {state: SessionState; theme: Theme; width: number; lines: Piece[][]} | undefined;
+
+/** The status line, or two when a misconfiguration needs the room for its reason (the window asks twice a frame: remembered). */
 export function statusLines(state: SessionState, theme: Theme, width: number): Piece[][] {
+	if (last?.state === state && last.theme === theme && last.width === width) return last.lines;
+	const lines = buildStatusLines(state, theme, width);
+	last = {state, theme, width, lines};
+	return lines;
+}
+
+function buildStatusLines(state: SessionState, theme: Theme, width: number): Piece[][] {
 	const g = theme.glyph;
 	if (state.notice) {
 		const symbol = {ok: g.ok, bad: g.bad, warn: g.warn, muted: g.arrow}[state.notice.tone];
@@ -87,7 +96,7 @@ export function statusLines(state: SessionState, theme: Theme, width: number): P
 	return [[mark(g.ok, 'Ready', 'ok', false), {text: ` ${g.dot} press ${now} to back up now`, tone: 'muted'}]];
 }
 
-export function JobPane({state, now, width, profile}: {state: SessionState; now: number; width: number; profile?: string}) {
+function JobPaneView({state, now, width, profile}: {state: SessionState; now: number; width: number; profile?: string}) {
 	const theme = useTheme();
 	return (
 		<Box flexDirection="column" flexShrink={0}>
@@ -100,3 +109,11 @@ export function JobPane({state, now, width, profile}: {state: SessionState; now:
 		</Box>
 	);
 }
+
+/** What the job pane draws from (the run's progress is not part of it). */
+function sameJob(a: SessionState, b: SessionState): boolean {
+	return a.settings === b.settings && a.schedule === b.schedule && a.notice === b.notice && a.blocked === b.blocked && a.running === b.running && a.cancelAllowed === b.cancelAllowed && a.trigger === b.trigger && a.lastRun === b.lastRun;
+}
+
+/** Drawn again when the job, the status or the clock changes, not on every frame of a run. */
+export const JobPane = React.memo(JobPaneView, (a, b) => a.width === b.width && a.now === b.now && a.profile === b.profile && sameJob(a.state, b.state));

@@ -10,28 +10,62 @@ import {useTheme, type Tone} from './theme.js';
 export type Segment = {text: string; tone?: Tone; bold?: boolean; dim?: boolean; inverse?: boolean};
 export type Piece = Segment | string | false | undefined | null;
 
-export function Line({segments, width}: {segments: readonly Piece[]; width: number}) {
+function samePiece(a: Piece, b: Piece): boolean {
+	if (a === b) return true;
+	if (!a || !b || typeof a === 'string' || typeof b === 'string') return false;
+	return a.text === b.text && a.tone === b.tone && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
+}
+
+/** Whether two lines would draw the same: the panes build their segments afresh on every frame. */
+export function sameSegments(a: readonly Piece[], b: readonly Piece[]): boolean {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let index = 0; index < a.length; index++) if (!samePiece(a[index], b[index])) return false;
+	return true;
+}
+
+function LineView({segments, width}: {segments: readonly Piece[]; width: number}) {
 	const theme = useTheme();
 	let room = width;
 	const parts: React.ReactNode[] = [];
+	let plain = '';
+	const endPlain = () => {
+		if (plain) parts.push(plain);
+		plain = '';
+	};
+
 	segments.forEach((piece, index) => {
 		if (!piece || room <= 0) return;
 		const segment = typeof piece === 'string' ? {text: piece} : piece;
 		const raw = theme.ascii ? asciiOnly(segment.text) : segment.text;
-		const text = displayWidth(raw) <= room ? raw : fit(raw, room, theme.glyph.ellipsis);
-		room -= displayWidth(text);
+		const cells = displayWidth(raw);
+		const text = cells <= room ? raw : fit(raw, room, theme.glyph.ellipsis);
+		room -= cells <= room ? cells : displayWidth(text);
+		const color = theme.tone(segment.tone);
+		const dimColor = segment.dim && theme.color;
+		// Unstyled text joins its neighbours: fewer nodes for React and Ink to lay out each frame.
+		if (!color && !segment.bold && !dimColor && !segment.inverse) {
+			plain += text;
+			return;
+		}
+
+		endPlain();
 		parts.push(
-			<Text key={index} color={theme.tone(segment.tone)} bold={segment.bold} dimColor={segment.dim && theme.color} inverse={segment.inverse}>
+			<Text key={index} color={color} bold={segment.bold} dimColor={dimColor} inverse={segment.inverse}>
 				{text}
 			</Text>,
 		);
 	});
+	endPlain();
 	return (
 		<Box height={1} width={width} flexShrink={0}>
 			<Text wrap="truncate-end">{parts.length > 0 ? parts : ' '}</Text>
 		</Box>
 	);
 }
+
+/** One line; drawn again only when its width or what its segments say changes. */
+export const Line = React.memo(LineView, (before, after) => before.width === after.width && sameSegments(before.segments, after.segments));
 
 /** A section heading drawn as a rule: `── Progress ─────────`. */
 export function Rule({title, width, extra}: {title: string; width: number; extra?: Piece}) {

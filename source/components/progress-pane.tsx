@@ -3,9 +3,8 @@
  * (bar, files and bytes of total, rate, ETA, one line per connection), Finishing, and the
  * summary at the end. The spinner turns only while a run is going.
  */
-import React from 'react';
+import React, {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
-import Spinner from 'ink-spinner';
 import type {Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {bytesNow, eta} from '../backup/progress.js';
@@ -39,8 +38,19 @@ export function summaryLines(summary: Summary, theme: Theme, width: number, titl
 	return lines;
 }
 
-/** The phase line (drawn after the spinner) and the lines under it, most important first. */
-export function progressLines(state: SessionState, theme: Theme, width: number): {head: Piece[]; body: Piece[][]} {
+export type ProgressLines = {head: Piece[]; body: Piece[][]};
+
+let last: {state: SessionState; theme: Theme; width: number; lines: ProgressLines} | undefined;
+
+/** The phase line (drawn after the spinner) and the lines under it, most important first (the window asks twice a frame: remembered). */
+export function progressLines(state: SessionState, theme: Theme, width: number): ProgressLines {
+	if (last?.state === state && last.theme === theme && last.width === width) return last.lines;
+	const lines = buildProgressLines(state, theme, width);
+	last = {state, theme, width, lines};
+	return lines;
+}
+
+function buildProgressLines(state: SessionState, theme: Theme, width: number): ProgressLines {
 	const {progress} = state;
 	const g = theme.glyph;
 	const host = state.settings.server.host ?? '';
@@ -94,17 +104,41 @@ export function progressLines(state: SessionState, theme: Theme, width: number):
 	}
 }
 
-export function ProgressPane({state, width, lines}: {state: SessionState; width: number; lines: number}) {
+/** The spinner's frames: slow on purpose, each frame of a spinner is a redraw of the whole window. */
+export const spinnerFrames = {squareCorners: {ms: 180, frames: ['◰', '◳', '◲', '◱']}, simpleDots: {ms: 400, frames: ['.  ', '.. ', '...', '   ']}} as const;
+
+/**
+ * The spinner of a run. It has no timer of its own while the window is redrawn anyway (a run's
+ * progress redraws it several times a second): its frame comes from the clock whenever it is
+ * drawn, and it asks for a redraw itself only when nothing else has drawn it for two of its
+ * frames, so it never adds frames to a busy window and still turns in a quiet one.
+ */
+export function RunSpinner({kind}: {kind: keyof typeof spinnerFrames}) {
+	const {ms, frames} = spinnerFrames[kind];
+	const [, wake] = useState(0);
+	const frame = frames[Math.floor(Date.now() / ms) % frames.length]!;
+	useEffect(() => {
+		const timer = setTimeout(() => wake(count => count + 1), ms * 2);
+		timer.unref?.();
+		return () => clearTimeout(timer);
+	});
+	return <Text>{frame}</Text>;
+}
+
+type PaneProps = {state: SessionState; width: number; lines: number};
+
+function ProgressPaneView({state, width, lines}: PaneProps) {
 	const theme = useTheme();
 	const {head, body} = progressLines(state, theme, width);
 	const room = Math.max(0, lines - (head.length > 0 ? 1 : 0));
+	const spinnerWidth = spinnerFrames[theme.spinner].frames[0].length;
 	return (
-		<Box flexDirection="column" height={lines} flexShrink={0} overflow="hidden">
+		<Box flexDirection="column" height={lines} flexShrink={0} overflowY="hidden">
 			{head.length > 0 ? (
 				<Box height={1}>
-					<Text color={theme.tone('busy')}>{state.running ? <Spinner type={theme.spinner} /> : ' '}</Text>
+					<Text color={theme.tone('busy')}>{state.running ? <RunSpinner kind={theme.spinner} /> : ' '.repeat(spinnerWidth)}</Text>
 					<Text> </Text>
-					<Line width={Math.max(1, width - 3)} segments={head} />
+					<Line width={Math.max(1, width - spinnerWidth - 1)} segments={head} />
 				</Box>
 			) : null}
 			{body.slice(0, room).map((segments, index) => (
@@ -113,3 +147,10 @@ export function ProgressPane({state, width, lines}: {state: SessionState; width:
 		</Box>
 	);
 }
+
+/** What the progress pane draws from: a frame that changes none of it draws nothing new. */
+function sameProgress(a: SessionState, b: SessionState): boolean {
+	return a.progress === b.progress && a.running === b.running && a.cancelling === b.cancelling && a.retry === b.retry && a.lastRun === b.lastRun && a.settings.server.host === b.settings.server.host;
+}
+
+export const ProgressPane = React.memo(ProgressPaneView, (a, b) => a.width === b.width && a.lines === b.lines && sameProgress(a.state, b.state));

@@ -12,9 +12,23 @@ function characters(text: string): string[] {
 	return Array.from(graphemes.segment(text), ({segment}) => segment);
 }
 
-/** Cells the text takes on a terminal. */
+const widths = new Map<string, number>();
+const maxRemembered = 4096;
+
+/**
+ * Cells the text takes on a terminal. Remembered: the window measures the same lines on every
+ * frame, and a line with one non-ASCII character (a `·`, a bar) is measured grapheme by grapheme.
+ */
 export function displayWidth(text: string): number {
-	return stringWidth(text);
+	if (text.length === 0) return 0;
+	let cells = widths.get(text);
+	if (cells === undefined) {
+		cells = stringWidth(text);
+		if (widths.size >= maxRemembered) widths.clear();
+		widths.set(text, cells);
+	}
+
+	return cells;
 }
 
 /** The text cut at the end to `width` cells, ending with the ellipsis when cut. */

@@ -44,7 +44,7 @@ export function whenLines(state: SessionState, theme: Theme, now: number): Piece
 	return [lastLine, nextLine];
 }
 
-export function WhenLines({state, width, now}: {state: SessionState; width: number; now: number}) {
+function WhenLinesView({state, width, now}: {state: SessionState; width: number; now: number}) {
 	const theme = useTheme();
 	return (
 		<Box flexDirection="column" flexShrink={0}>
@@ -54,3 +54,6 @@ export function WhenLines({state, width, now}: {state: SessionState; width: numb
 		</Box>
 	);
 }
+
+/** Drawn again when the clock ticks (the countdown, the age) or the last or next backup changes, not on every frame of a run. */
+export const WhenLines = React.memo(WhenLinesView, (a, b) => a.width === b.width && a.now === b.now && a.state.lastSuccess === b.state.lastSuccess && a.state.schedule === b.state.schedule);

@@ -40,23 +40,27 @@ type Props = {
 
 export function BackupWindow({state, width, height, profile, overlay}: Props) {
 	const theme = useTheme();
-	const now = useClock(state.schedule.armed || state.running);
+	// A run redraws the window several times a second: the clock is read on those redraws (to the
+	// second), so the countdown and the ages cost no frames of their own; the timer ticks every
+	// second only for an armed countdown, and slowly in a run that has gone quiet.
+	const ticked = useClock(state.schedule.armed || state.running, state.schedule.armed ? 1000 : 5000);
+	const now = state.running ? Math.max(ticked, Math.floor(Date.now() / 1000) * 1000) : ticked;
 	const available = Math.max(0, height - fixedLines - statusLines(state, theme, width).length);
 	const {head, body} = progressLines(state, theme, width);
 	const progressWanted = 1 + (head.length > 0 ? 1 : 0) + body.length;
 	const share = shareLines(available, progressWanted);
 	const context = {armed: state.schedule.armed, running: state.running};
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<JobPane state={state} now={now} width={width} profile={profile} />
 			{overlay ? (
-				<Box height={available + whenLines} flexDirection="column" overflow="hidden">
+				<Box height={available + whenLines} flexDirection="column" overflowY="hidden">
 					{overlay.node(available + whenLines)}
 				</Box>
 			) : (
 				<>
 					{share.progress > 0 ? (
-						<Box flexDirection="column" height={share.progress} overflow="hidden">
+						<Box flexDirection="column" height={share.progress} overflowY="hidden">
 							<Rule width={width} title="Progress" />
 							<ProgressPane state={state} width={width} lines={share.progress - 1} />
 						</Box>

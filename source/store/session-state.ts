@@ -58,23 +58,51 @@ export function isUrgent(event: RunEvent): boolean {
 	return event.type === 'phase' || event.type === 'done' || event.type === 'connected' || event.type === 'estimate-failed';
 }
 
+/** One event folded in (see `applyEvents`). */
 export function applyEvent(state: SessionState, event: RunEvent, at = Date.now()): SessionState {
-	const progress = reduce(state.progress, event, at);
-	switch (event.type) {
-		case 'phase':
-			return event.phase === 'connecting' ? {...state, progress, errorCount: 0, retry: undefined} : {...state, progress};
-		case 'error': {
-			const line = {time: event.time, path: event.path ? escapeControl(event.path) : '', message: escapeControl(event.message)};
-			return {...state, progress, errors: pushErrors(state.errors, [line]), errorCount: progress.errors};
-		}
+	return applyEvents(state, [event], [at]);
+}
 
-		case 'retry':
-			return {...state, progress, retry: `${escapeControl(event.path)}: ${escapeControl(event.reason)} (attempt ${event.attempt}, again in ${Math.ceil(event.delayMs / 1000)}s)`};
-		case 'file-done':
-			return state.retry ? {...state, progress, retry: undefined} : {...state, progress};
-		case 'done':
-			return {...state, progress, errorCount: event.summary.errors, lastRun: event.summary, lastSuccess: event.summary.outcome === 'success' ? event.summary : state.lastSuccess};
-		default:
-			return {...state, progress};
+/**
+ * The events of one frame folded into one new state: the engine's reducer for the progress (the
+ * one `packrat run` uses, each event at the time it came), and a single copy of the rest.
+ */
+export function applyEvents(state: SessionState, events: readonly RunEvent[], at: readonly number[]): SessionState {
+	if (events.length === 0) return state;
+	const next: SessionState = {...state};
+	let added: ErrorLine[] | undefined;
+	for (let index = 0; index < events.length; index++) {
+		const event = events[index]!;
+		next.progress = reduce(next.progress, event, at[index] ?? Date.now());
+		switch (event.type) {
+			case 'phase':
+				if (event.phase === 'connecting') {
+					next.errorCount = 0;
+					next.retry = undefined;
+				}
+
+				break;
+			case 'error':
+				(added ??= []).push({time: event.time, path: event.path ? escapeControl(event.path) : '', message: escapeControl(event.message)});
+				if (added.length > maxErrorLines) added.shift();
+				next.errorCount = next.progress.errors;
+				break;
+			case 'retry':
+				next.retry = `${escapeControl(event.path)}: ${escapeControl(event.reason)} (attempt ${event.attempt}, again in ${Math.ceil(event.delayMs / 1000)}s)`;
+				break;
+			case 'file-done':
+				next.retry = undefined;
+				break;
+			case 'done':
+				next.errorCount = event.summary.errors;
+				next.lastRun = event.summary;
+				if (event.summary.outcome === 'success') next.lastSuccess = event.summary;
+				break;
+			default:
+				break;
+		}
 	}
+
+	if (added) next.errors = pushErrors(state.errors, added);
+	return next;
 }

@@ -16,7 +16,7 @@ import {BatchedStore} from './batched-store.js';
 import {diagnose, rootProblem} from './checks.js';
 import {errorsOfRun, lastRuns} from './last-run.js';
 import {TrustGate} from './trust-gate.js';
-import {applyEvent, initialState, isUrgent, type Blocked, type Notice, type SessionState} from './session-state.js';
+import {applyEvents, initialState, isUrgent, type Blocked, type Notice, type SessionState} from './session-state.js';
 
 export type SessionOptions = {
 	settings: SettingsStore;
@@ -29,7 +29,7 @@ export type SessionOptions = {
 };
 
 export class Session {
-	readonly store: BatchedStore<SessionState>;
+	readonly store: BatchedStore<SessionState, RunEvent>;
 	readonly scheduler: Scheduler;
 	/** A password typed in the window and not saved: used for this window's runs only. */
 	password: string | undefined;
@@ -44,7 +44,7 @@ export class Session {
 	constructor(private readonly options: SessionOptions) {
 		const settings = options.settings.all();
 		this.scheduler = new Scheduler({startAt: settings.startAt, repeat: settings.repeat, armed: settings.armed, now: options.now, onDue: () => void this.start('scheduled')});
-		this.store = new BatchedStore(initialState(settings, this.scheduleView(settings), this.cancelRefused() === undefined), options.batchMs ?? 100);
+		this.store = new BatchedStore(initialState(settings, this.scheduleView(settings), this.cancelRefused() === undefined), options.batchMs ?? 100, applyEvents);
 		this.unsubscribe = this.scheduler.subscribe(() => this.store.update(state => ({...state, schedule: this.scheduleView(state.settings)}), true));
 	}
 
@@ -144,7 +144,7 @@ export class Session {
 		if (this.password !== undefined) job = {...job, server: {...job.server, password: this.password}};
 		this.store.update(state => ({...state, running: true, cancelling: false, trigger, notice: undefined, errors: [], errorCount: 0}), true);
 		this.scheduler.runStarted();
-		const onEvent = (event: RunEvent) => this.store.update(state => applyEvent(state, event), isUrgent(event));
+		const onEvent = (event: RunEvent) => this.store.queue(event, isUrgent(event));
 		const summary = await (this.options.run ?? runBackup)({job, signal: controller.signal, onEvent, decideTrust: question => this.trust.ask(question)});
 		this.controller = undefined;
 		this.answerTrust(false);

@@ -148,6 +148,25 @@ describe('the Backup window', () => {
 		});
 	}
 
+	it('turns the spinner of a quiet run by itself, and stops it when the run ends', async () => {
+		await open(undefined, {columns: 100, rows: 30});
+		await runThrough([phases[0]!]);
+		const spinner = () => t.frame().split('\n').find(line => line.includes('Connecting'))?.[0];
+		const seen = new Set<string | undefined>();
+		for (let step = 0; step < 8; step++) {
+			seen.add(spinner());
+			await during(() => undefined, 200);
+		}
+
+		expect(seen.size).toBeGreaterThan(1);
+		await during(() => made.engine.finish());
+		await waitFor(() => !made.session.running, 'the run to end');
+		await during(() => undefined, 500);
+		const frames = t.stdout.frames.length;
+		await during(() => undefined, 2000);
+		expect(t.stdout.frames.length).toBe(frames);
+	});
+
 	it('never draws a frame taller or wider than a small terminal', async () => {
 		await open(undefined, {columns: 40, rows: 10});
 		await runThrough(phases);

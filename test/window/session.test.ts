@@ -5,6 +5,8 @@
 import {appendFile, mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import type {RunEvent} from '../../source/backup/events.js';
+import {reduce} from '../../source/backup/progress.js';
 import {BatchedStore} from '../../source/store/batched-store.js';
 import {fakeClock, makeSession} from './fixture.js';
 
@@ -49,7 +51,65 @@ describe('BatchedStore', () => {
 	});
 });
 
+describe('BatchedStore queue', () => {
+	it('folds the items of one frame once, when the frame is due, and tells its listeners once', () => {
+		const folds: number[] = [];
+		const store = new BatchedStore<{count: number}, number>({count: 0}, 100, (state, items, at) => {
+			folds.push(items.length);
+			expect(at).toHaveLength(items.length);
+			return {count: items.reduce((sum, item) => sum + item, state.count)};
+		});
+		const heard: number[] = [];
+		store.subscribe(() => heard.push(store.getSnapshot().count));
+		for (let index = 0; index < 1000; index++) store.queue(1);
+		expect(folds).toEqual([]);
+		expect(store.queuedCount).toBe(1000);
+		vi.advanceTimersByTime(100);
+		expect(folds).toEqual([1000]);
+		expect(heard).toEqual([1000]);
+		store.dispose();
+	});
+
+	it('folds early, in order, for a reader of the newest state or a change made meanwhile', () => {
+		const store = new BatchedStore<string[], string>([], 100, (state, items) => [...state, ...items]);
+		store.queue('a');
+		store.queue('b');
+		expect(store.state).toEqual(['a', 'b']);
+		store.queue('c');
+		store.update(state => [...state, 'changed']);
+		store.queue('urgent', true);
+		expect(store.getSnapshot()).toEqual(['a', 'b', 'c', 'changed', 'urgent']);
+		expect(store.queuedCount).toBe(0);
+		store.dispose();
+		expect(vi.getTimerCount()).toBe(0);
+	});
+});
+
 describe('Session', () => {
+	it('folds the engine events of one frame into one snapshot, as packrat run would reduce them one by one', async () => {
+		const {session, engine} = await makeSession();
+		void session.start();
+		await until(() => engine.calls.length === 1);
+		engine.emit({type: 'phase', phase: 'connecting', at: Date.now()});
+		engine.emit({type: 'phase', phase: 'backing-up', at: Date.now()});
+		const snapshots: unknown[] = [];
+		session.store.subscribe(() => snapshots.push(session.store.getSnapshot()));
+		const events: RunEvent[] = [{type: 'plan', files: 500, bytes: 5000, toDownload: 500, bytesToDownload: 5000, unchanged: 0, skipped: 0}];
+		for (let index = 0; index < 500; index++) {
+			events.push({type: 'file-start', slot: index % 4, path: `/f${index}`, size: 10, offset: 0}, {type: 'file-done', slot: index % 4, path: `/f${index}`, status: 'downloaded', bytes: 10});
+		}
+
+		const before = session.store.getSnapshot();
+		const emittedAt = Date.now();
+		for (const event of events) engine.emit(event);
+		expect(session.store.queuedCount).toBe(events.length);
+		await vi.advanceTimersByTimeAsync(100);
+		expect(snapshots).toHaveLength(1);
+		expect(session.store.getSnapshot().progress).toEqual(events.reduce((progress, event) => reduce(progress, event, emittedAt), before.progress));
+		expect(session.store.getSnapshot().progress.filesDone).toBe(500);
+		await session.shutdown();
+	});
+
 	it('feeds engine events into the state through the same reducer as packrat run', async () => {
 		const {session, engine} = await makeSession();
 		const done = session.start();
