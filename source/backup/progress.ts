@@ -45,13 +45,17 @@ export function eta(progress: Progress): number | undefined {
 }
 
 const rateWindowMs = 5000;
+/** At most one sample this often: events come thousands a second, and the window must span seconds. */
+const sampleEveryMs = 100;
 
 function sample(progress: Progress, at: number): Progress {
+	const last = progress.samples.at(-1);
+	if (last && at - last[0] < sampleEveryMs) return progress;
 	const bytes = bytesNow(progress);
 	const samples = [...progress.samples.filter(([time]) => at - time <= rateWindowMs), [at, bytes] as [number, number]];
 	const [firstAt, firstBytes] = samples[0]!;
 	const rate = at - firstAt >= 500 ? ((bytes - firstBytes) * 1000) / (at - firstAt) : progress.rate;
-	return {...progress, samples: samples.slice(-50), rate};
+	return {...progress, samples, rate};
 }
 
 export function reduce(progress: Progress, event: RunEvent, at = Date.now()): Progress {
