@@ -3,7 +3,7 @@ import {eta, idleProgress, reduce, type Progress} from '../../source/backup/prog
 
 describe('progress', () => {
 	it('tells the rate and the time left when files finish thousands a second', () => {
-		let progress: Progress = reduce(idleProgress, {type: 'plan', files: 20_000, toDownload: 20_000, bytesToDownload: 20_000 * 1000, unchanged: 0, skipped: 0}, 0);
+		let progress: Progress = reduce(idleProgress, {type: 'plan', files: 20_000, bytes: 20_000 * 1000, toDownload: 20_000, bytesToDownload: 20_000 * 1000, unchanged: 0, skipped: 0}, 0);
 		// 2 files a millisecond, 1000 bytes each: 2,000,000 bytes a second, for 3 s.
 		for (let at = 1; at <= 3000; at++) {
 			for (const slot of [0, 1]) {
