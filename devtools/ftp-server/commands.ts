@@ -2,6 +2,7 @@
 // server is a test server (stateOf) and otherwise behaves exactly as ftp-srv's own.
 import {lstat, stat} from 'node:fs/promises';
 import type {Socket} from 'node:net';
+import {TLSSocket, createSecureContext} from 'node:tls';
 import {ConnectionClass, registry, type Command, type Connection, type Handler, type HandlerArguments} from './internals.js';
 import {ftpTime, listLine, mlsdLine, readEntries, readEntry, type Entry} from './listing.js';
 import {openPassive} from './passive.js';
@@ -26,6 +27,7 @@ export function installCommands(): void {
 	patch('LIST', list);
 	patch('NLST', list);
 	patch('STAT', statListing);
+	patch('AUTH', auth);
 	patch('MLSD', mlsd);
 	patch('MLST', mlst);
 	patch('MDTM', mdtm);
@@ -130,6 +132,26 @@ const list: TestHandler = async function ({command}, state) {
 	const lines = await listLines(this, given, state, command.directive === 'NLST');
 	if (!lines) return refuseTransfer(this, 550, `${given}: No such file or directory.`);
 	return sendText(this, lines);
+};
+
+/**
+ * `AUTH TLS`, with the socket wrapped in TLS as the 234 goes out. ftp-srv wraps it only once
+ * its 234 is written, so a quick client's ClientHello could reach the plain command reader (a
+ * "wrong version number" at the client, or a handshake that never ends).
+ */
+const auth: TestHandler = async function (args, _state, original) {
+	const connection = this as Connection & {secure: boolean; server: {options: {tls: object | false}}};
+	if ((args.command.arg ?? '').toUpperCase() !== 'TLS' || !connection.server.options.tls || connection.secure) return original.call(this, args);
+	const plain = connection.commandSocket;
+	plain.write('234 Honored\r\n');
+	const secure = new TLSSocket(plain, {isServer: true, secureContext: createSecureContext(connection.server.options.tls)});
+	for (const event of ['data', 'timeout', 'end', 'close', 'drain', 'error']) {
+		secure.on(event, (...values: unknown[]) => plain.emit(event, ...values));
+	}
+
+	connection.commandSocket = secure;
+	(connection as {secure: boolean}).secure = true;
+	return undefined;
 };
 
 /** `STAT <path>`: the LIST lines on the control connection, as vsftpd, proFTPD and Pure-FTPd answer (unless turned off). */

@@ -3,7 +3,9 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpServerOptions} from '../../devtools/ftp-server.js';
 import {writeTree, type TreeFile} from '../../devtools/sample-data.js';
+import {createServer, type Socket} from 'node:net';
 import {Control} from '../../source/backup/ftp/control.js';
+import {connect} from '../../source/backup/remote.js';
 import {runBackup} from '../../source/backup/run.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
 
@@ -79,6 +81,27 @@ describe('the FTP client', () => {
 		} finally {
 			control.close();
 			await server.close();
+		}
+	});
+
+	it('gives up on a TLS handshake that never comes, within the timeout, with one line', async () => {
+		// A server that accepts AUTH TLS and then stays silent.
+		const sockets: Socket[] = [];
+		const server = createServer(socket => {
+			sockets.push(socket);
+			socket.write('220 hello\r\n');
+			socket.once('data', () => socket.write('234 go ahead\r\n'));
+		});
+		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+		const {port} = server.address() as {port: number};
+		try {
+			const started = Date.now();
+			const attempt = connect({host: '127.0.0.1', port, user: 'u', password: 'p', tls: 'explicit', root: '/', timeoutMs: 500});
+			await expect(attempt).rejects.toThrow(/TLS handshake got no answer in \d+ s \(timeout\)/);
+			expect(Date.now() - started).toBeLessThan(3000);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			await new Promise(resolve => server.close(resolve));
 		}
 	});
 });

@@ -26,6 +26,37 @@ export class ConnectionLost extends Error {
 	}
 }
 
+/**
+ * Wait for a socket to be ready (`connect`, `secureConnect`), failing on an error, on a close
+ * before it, or when nothing happens for `timeoutMs`; a socket that fails is destroyed.
+ */
+export async function ready(socket: Socket, event: 'connect' | 'secureConnect', timeoutMs: number, what: string): Promise<void> {
+	socket.setTimeout(timeoutMs);
+	await new Promise<void>((resolve, reject) => {
+		const settle = (error?: Error) => {
+			socket.off(event, onReady);
+			socket.off('error', settle);
+			socket.off('close', onClose);
+			socket.off('timeout', onTimeout);
+			if (!error) {
+				resolve();
+				return;
+			}
+
+			socket.destroy();
+			reject(error);
+		};
+
+		const onReady = () => settle();
+		const onClose = () => settle(new ConnectionLost(`${what}: the connection was closed`));
+		const onTimeout = () => settle(new ConnectionLost(`${what} in ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT'));
+		socket.once(event, onReady);
+		socket.once('error', settle);
+		socket.once('close', onClose);
+		socket.once('timeout', onTimeout);
+	});
+}
+
 type Waiter = {resolve: (reply: Reply) => void; reject: (error: Error) => void};
 
 export class Control {
@@ -57,23 +88,7 @@ export class Control {
 	/** Connect (TLS from the first byte when `tls` is given) and read the greeting. */
 	static async open(host: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{control: Control; greeting: Reply}> {
 		const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port});
-		socket.setTimeout(timeoutMs);
-		await new Promise<void>((resolve, reject) => {
-			const ready = () => {
-				socket.off('error', reject);
-				socket.off('timeout', late);
-				resolve();
-			};
-
-			const late = () => {
-				socket.destroy();
-				reject(new ConnectionLost(`no answer from ${host}:${port} in ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT'));
-			};
-
-			socket.once(tls ? 'secureConnect' : 'connect', ready);
-			socket.once('error', reject);
-			socket.once('timeout', late);
-		});
+		await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `no answer from ${host}:${port}`);
 		socket.setNoDelay(true);
 		const control = new Control(socket, timeoutMs);
 		try {
@@ -90,13 +105,13 @@ export class Control {
 		const plain = this.socket;
 		this.detach(plain);
 		const secure = connectTls({...options, socket: plain});
-		await new Promise<void>((resolve, reject) => {
-			secure.once('secureConnect', () => {
-				secure.off('error', reject);
-				resolve();
-			});
-			secure.once('error', reject);
-		});
+		try {
+			await ready(secure, 'secureConnect', this.timeoutMs, 'the TLS handshake got no answer');
+		} catch (error) {
+			this.fail(error as Error);
+			throw error;
+		}
+
 		this.socket = secure;
 		this.attach(secure);
 	}

@@ -5,7 +5,7 @@
  */
 import {connect as connectTcp, type Socket} from 'node:net';
 import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
-import {ConnectionLost, FtpReplyError, type Reply} from './control.js';
+import {ConnectionLost, FtpReplyError, ready, type Reply} from './control.js';
 
 /** The port of a 229 (`(|||port|)`) or 227 (`(h1,h2,h3,h4,p1,p2)`) reply. */
 export function passivePort(reply: Reply): number {
@@ -19,23 +19,7 @@ export function passivePort(reply: Reply): number {
 /** Connect to the data port; TLS (resuming `session`) when `tls` is given. */
 export async function openData(host: string, port: number, timeoutMs: number, tls?: ConnectionOptions & {session?: Buffer}): Promise<Socket | TLSSocket> {
 	const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port});
-	socket.setTimeout(timeoutMs);
-	await new Promise<void>((resolve, reject) => {
-		const ready = () => {
-			socket.off('error', reject);
-			socket.off('timeout', late);
-			resolve();
-		};
-
-		const late = () => {
-			socket.destroy();
-			reject(new ConnectionLost(`the data connection to port ${port} was not opened in time (timeout)`, 'ETIMEDOUT'));
-		};
-
-		socket.once(tls ? 'secureConnect' : 'connect', ready);
-		socket.once('error', reject);
-		socket.once('timeout', late);
-	});
+	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`);
 	socket.on('timeout', () => socket.destroy(new ConnectionLost(`the data connection stalled for ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT')));
 	return socket;
 }
