@@ -20,12 +20,15 @@ export const gatherLimit = 1024 * 1024;
 const batch = 256 * 1024;
 const backlog = 1024 * 1024;
 
-const sizeOf = (chunks: Buffer[]) => chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-
 export class FileSink {
 	received = 0;
+	/** Filled batches waiting to be written, then the one being filled (`current`, `used` bytes of it). */
 	private chunks: Buffer[] = [];
+	private current?: Buffer;
+	private used = 0;
 	private waiting = 0;
+	/** Batch buffers whose bytes are on disk, to be filled again (the same few pages for a whole large file). */
+	private readonly free: Buffer[] = [];
 	private fd?: Promise<number>;
 	private writing?: Promise<void>;
 	private failure?: unknown;
@@ -34,23 +37,54 @@ export class FileSink {
 	 * `append`: resume an existing partial; else a new one is made (O_EXCL). `gather`: hold the
 	 * bytes in memory (up to gatherLimit) and write them at the end — for a file too small to be
 	 * worth resuming; a larger one is on disk as it comes, so an interruption leaves what came.
+	 * `expected`: the bytes to come (the listed size less any resumed part), to size the buffer.
 	 */
-	constructor(readonly path: string, private readonly append: boolean, private readonly gather: boolean, private readonly pace: DiskPace, private readonly onOpen: () => void) {}
+	constructor(readonly path: string, private readonly append: boolean, private readonly gather: boolean, private readonly pace: DiskPace, private readonly onOpen: () => void, private readonly expected = 0) {}
 
 	private get flags(): number {
 		return constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_CREAT | (this.append ? constants.O_APPEND : constants.O_EXCL);
 	}
 
-	/** Take a chunk; a promise means: wait before the next (the disk is behind). */
+	/**
+	 * Take a chunk, copied at once (the caller may reuse its buffer: a data connection reads
+	 * into one buffer for good); a promise means: wait before the next (the disk is behind).
+	 */
 	write(chunk: Buffer): Promise<void> | undefined {
 		if (this.failure) throw this.failure;
 		this.received += chunk.length;
-		this.chunks.push(chunk);
 		this.waiting += chunk.length;
+		this.copy(chunk);
 		if (!this.fd && this.gather && this.received <= gatherLimit) return undefined;
 		this.fd ??= this.openFile();
 		if (!this.writing && this.waiting >= batch) this.flush();
 		return this.writing && this.waiting >= backlog ? this.writing : undefined;
+	}
+
+	private copy(chunk: Buffer): void {
+		let from = 0;
+		while (from < chunk.length) {
+			if (!this.current || this.used === this.current.length) {
+				if (this.current) this.chunks.push(this.current);
+				const small = this.gather && !this.fd && this.received <= gatherLimit;
+				this.current = this.free.pop() ?? Buffer.allocUnsafe(small ? Math.min(gatherLimit, Math.max(this.expected, chunk.length - from, 1024)) : batch);
+				this.used = 0;
+			}
+
+			const copied = chunk.copy(this.current, this.used, from);
+			this.used += copied;
+			from += copied;
+		}
+	}
+
+	/** Everything taken and not yet written, in order; the sink starts a fresh batch after it. */
+	private takeWaiting(): Buffer[] {
+		const out = this.chunks;
+		if (this.current && this.used > 0) out.push(this.current.subarray(0, this.used));
+		this.chunks = [];
+		this.current = undefined;
+		this.used = 0;
+		this.waiting = 0;
+		return out;
 	}
 
 	/** Write what is left, give the file `mtime` (seconds) when given, and close it. */
@@ -77,7 +111,7 @@ export class FileSink {
 	/** Close the file (after finish, or after a failure: what was written stays for a resume). */
 	async close(): Promise<void> {
 		if (!this.fd) {
-			this.chunks = [];
+			this.takeWaiting();
 			return;
 		}
 
@@ -98,14 +132,14 @@ export class FileSink {
 		const fd = openSync(this.path, this.flags, 0o600);
 		this.onOpen();
 		try {
-			const written = this.chunks.length > 0 ? writevSync(fd, this.chunks) : 0;
+			const out = this.takeWaiting();
+			const written = out.length > 0 ? writevSync(fd, out) : 0;
 			if (written < this.received) {
-				for (let rest = Buffer.concat(this.chunks).subarray(written); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
+				for (let rest = Buffer.concat(out).subarray(written); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
 			}
 
 			if (mtime !== undefined) futimesSync(fd, mtime, mtime);
 		} finally {
-			this.chunks = [];
 			closeSync(fd);
 		}
 	}
@@ -117,17 +151,18 @@ export class FileSink {
 	}
 
 	private flush(): void {
-		const out = this.chunks;
-		this.chunks = [];
-		this.waiting = 0;
+		const out = this.takeWaiting();
 		this.writing = (async () => {
 			try {
 				const fd = await this.fd!;
 				const written = (await writevAsync(fd, out)).bytesWritten;
 				// A short write (rare, on some file systems) writes the rest.
-				if (written < sizeOf(out)) {
+				if (written < out.reduce((sum, chunk) => sum + chunk.length, 0)) {
 					for (let rest = Buffer.concat(out).subarray(written); rest.length > 0;) rest = rest.subarray((await writevAsync(fd, [rest])).bytesWritten);
 				}
+
+				// Whole batch buffers are filled again; a part of one (the last of a flush) is left to the GC.
+				for (const chunk of out) if (chunk.length === batch && chunk.byteOffset === 0 && this.free.length < 4) this.free.push(chunk);
 			} catch (error) {
 				this.failure ??= error;
 			} finally {

@@ -8,7 +8,7 @@ import type {Socket} from 'node:net';
 import type {ConnectionOptions, TLSSocket} from 'node:tls';
 import {parseFtpTime, parseListing, type ListedEntry} from '../listing-parse.js';
 import {Control, FtpReplyError, type Reply} from './control.js';
-import {openData, passivePort, readData} from './data.js';
+import {Inflow, openData, passivePort, readData} from './data.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
@@ -20,6 +20,8 @@ export class FtpClient {
 	private listCommand: 'LIST -a' | 'LIST' = 'LIST -a';
 	/** True once the data channel is protected (PROT P). */
 	protected = false;
+	/** The read buffer of this client's plain data connections (one at a time). */
+	private readonly inflow = new Inflow();
 
 	constructor(readonly control: Control, private readonly options: ClientOptions) {}
 
@@ -82,26 +84,27 @@ export class FtpClient {
 
 	/** A folder's listing over a data connection: MLSD, or `LIST -a` (plain LIST where that is refused). */
 	async listText(path: string, mlsd: boolean): Promise<string> {
-		let text = '';
+		// Copied as they come (the read buffer is reused) and decoded whole, so a character cut
+		// between two reads is not lost.
+		let parts: Buffer[] = [];
 		const collect = (chunk: Buffer) => {
-			text += chunk.toString('utf8');
+			parts.push(Buffer.from(chunk));
 		};
 
 		if (mlsd) {
 			await this.transfer(withPath('MLSD', path), collect);
-			return text;
+		} else {
+			try {
+				await this.transfer(withPath(this.listCommand, path), collect);
+			} catch (error) {
+				if (!(error instanceof FtpReplyError) || error.code < 500 || this.listCommand === 'LIST') throw error;
+				this.listCommand = 'LIST';
+				parts = [];
+				await this.transfer(withPath('LIST', path), collect);
+			}
 		}
 
-		try {
-			await this.transfer(withPath(this.listCommand, path), collect);
-		} catch (error) {
-			if (!(error instanceof FtpReplyError) || error.code < 500 || this.listCommand === 'LIST') throw error;
-			this.listCommand = 'LIST';
-			text = '';
-			await this.transfer(withPath('LIST', path), collect);
-		}
-
-		return text;
+		return Buffer.concat(parts).toString('utf8');
 	}
 
 	/** Download `path` from byte `offset`, handing each chunk to `take`. */
@@ -144,7 +147,7 @@ export class FtpClient {
 		const tls = this.protected ? {...this.options.tls, session: (this.control.socket as TLSSocket).getSession?.()} : undefined;
 		let socket: Socket;
 		try {
-			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls);
+			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, tls ? undefined : this.inflow);
 		} catch (error) {
 			// The server may wait for this connection a long time: this control connection is spent.
 			this.control.close();
@@ -162,7 +165,7 @@ export class FtpClient {
 				};
 
 				final.then(done, reject);
-				readData(socket, take).then(() => {
+				readData(socket, take, tls ? undefined : this.inflow).then(() => {
 					this.control.data = undefined; // From here the control connection's own timeout guards the wait.
 					done();
 				}, reject);
