@@ -7,7 +7,7 @@
 import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import {mkdir, readFile, rm} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
+import {delimiter, dirname, join} from 'node:path';
 import {historyPath} from '../source/backup/history.js';
 import {median} from './stats.js';
 import {timedPull, sampleLine, type Target} from './rounds.js';
@@ -31,11 +31,15 @@ type WindowRun = {wallMs: number; cpuMs?: number; rssKiB?: number; check: string
 async function windowPull(repo: string, work: string, target: Target, dest: string, round: number): Promise<WindowRun> {
 	const cli = join(repo, 'dist', 'source', 'cli.js');
 	const profile = `bench-${target.name}`;
-	const env = {...process.env, XDG_CONFIG_HOME: join(work, 'config'), XDG_STATE_HOME: join(work, 'state'), PACKRAT_PASSWORD: 'bench@example.com', TERM: 'xterm-256color'};
+	// Started as the headless run is, by its shebang (the same V8 flags), with this node first on PATH.
+	const env = {
+		...process.env, XDG_CONFIG_HOME: join(work, 'config'), XDG_STATE_HOME: join(work, 'state'), PACKRAT_PASSWORD: 'bench@example.com', TERM: 'xterm-256color',
+		PATH: [dirname(process.execPath), process.env['PATH']].filter(Boolean).join(delimiter),
+	};
 	await mkdir(dirname(dest), {recursive: true});
 	spawnSync(process.execPath, [cli, 'config', 'set', 'backupFolder', dest, '--profile', profile], {env});
 	const timeFile = join(work, 'logs', `window-r${round}.time`);
-	const inner = `stty rows 30 cols 100; exec /usr/bin/time -v -o ${shellQuote(timeFile)} ${shellQuote(process.execPath)} ${shellQuote(cli)} --profile ${profile}`;
+	const inner = `stty rows 30 cols 100; exec /usr/bin/time -v -o ${shellQuote(timeFile)} ${shellQuote(cli)} --profile ${profile}`;
 	spawnSync('sync');
 	const started = process.hrtime.bigint();
 	const child = spawn('script', ['-q', '-e', '-c', inner, '/dev/null'], {env, stdio: ['pipe', 'ignore', 'ignore']});
