@@ -22,9 +22,10 @@ const backlog = 1024 * 1024;
 
 export class FileSink {
 	received = 0;
-	/** Filled batches waiting to be written, then the one being filled (`current`, `used` bytes of it). */
+	/** Parts of filled batches waiting to be written, then the batch being filled: `current`, handed on up to `start`, filled up to `used`. */
 	private chunks: Buffer[] = [];
 	private current?: Buffer;
+	private start = 0;
 	private used = 0;
 	private waiting = 0;
 	/** Batch buffers whose bytes are on disk, to be filled again (the same few pages for a whole large file). */
@@ -64,9 +65,10 @@ export class FileSink {
 		let from = 0;
 		while (from < chunk.length) {
 			if (!this.current || this.used === this.current.length) {
-				if (this.current) this.chunks.push(this.current);
+				if (this.current && this.start < this.used) this.chunks.push(this.current.subarray(this.start, this.used));
 				const small = this.gather && !this.fd && this.received <= gatherLimit;
 				this.current = this.free.pop() ?? Buffer.allocUnsafe(small ? Math.min(gatherLimit, Math.max(this.expected, chunk.length - from, 1024)) : batch);
+				this.start = 0;
 				this.used = 0;
 			}
 
@@ -76,13 +78,15 @@ export class FileSink {
 		}
 	}
 
-	/** Everything taken and not yet written, in order; the sink starts a fresh batch after it. */
+	/**
+	 * Everything taken and not yet written, in order. The batch being filled keeps being filled
+	 * after the part handed on (a write reads only that part), so no batch is cut short.
+	 */
 	private takeWaiting(): Buffer[] {
 		const out = this.chunks;
-		if (this.current && this.used > 0) out.push(this.current.subarray(0, this.used));
+		if (this.current && this.used > this.start) out.push(this.current.subarray(this.start, this.used));
+		this.start = this.used;
 		this.chunks = [];
-		this.current = undefined;
-		this.used = 0;
 		this.waiting = 0;
 		return out;
 	}
@@ -161,8 +165,10 @@ export class FileSink {
 					for (let rest = Buffer.concat(out).subarray(written); rest.length > 0;) rest = rest.subarray((await writevAsync(fd, [rest])).bytesWritten);
 				}
 
-				// Whole batch buffers are filled again; a part of one (the last of a flush) is left to the GC.
-				for (const chunk of out) if (chunk.length === batch && chunk.byteOffset === 0 && this.free.length < 4) this.free.push(chunk);
+				// A batch whose last part is now on disk is filled again (writes go one at a time, in order).
+				for (const part of out) {
+					if (part.buffer.byteLength === batch && part.byteOffset + part.length === batch && this.free.length < 6) this.free.push(Buffer.from(part.buffer, 0, batch));
+				}
 			} catch (error) {
 				this.failure ??= error;
 			} finally {
