@@ -1,5 +1,9 @@
+import {readdir, readFile, utimes, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {DiskPace, slowAverageMs, stallMs} from '../../source/backup/disk-pace.js';
+import {SafeTree} from '../../source/backup/local.js';
+import {tempDir} from '../helpers/fixture.js';
 
 const busy = (ms: number) => {
 	const until = performance.now() + ms;
@@ -31,5 +35,25 @@ describe('DiskPace', () => {
 			throw new Error('ENOSPC');
 		})).toThrow('ENOSPC');
 		expect(pace.slow).toBe(true);
+	});
+});
+
+describe('SafeTree on a disk found slow', () => {
+	it('makes folders and puts files in place through the thread pool, keeping an older copy as on a quick disk', async () => {
+		const root = await tempDir();
+		const pace = new DiskPace();
+		pace.slow = true;
+		const tree = new SafeTree(root, pace);
+		const first = join(root, 'first.part');
+		await writeFile(first, 'old');
+		await utimes(first, 1_700_000_000, 1_700_000_000);
+		expect(await tree.place(first, ['u', 'p', 'a.txt'])).toBeUndefined();
+		const second = join(root, 'second.part');
+		await writeFile(second, 'new');
+		const aside = await tree.place(second, ['u', 'p', 'a.txt']);
+		expect(aside).toMatch(/^a \(\d{4}-\d{2}-\d{2} \d{6}\)\.txt$/);
+		expect(await readFile(join(root, 'u/p/a.txt'), 'utf8')).toBe('new');
+		expect(await readFile(join(root, 'u/p', aside!), 'utf8')).toBe('old');
+		expect((await readdir(root)).sort()).toEqual(['u']);
 	});
 });
