@@ -20,6 +20,22 @@ export const gatherLimit = 1024 * 1024;
 const batch = 256 * 1024;
 const backlog = 1024 * 1024;
 
+/**
+ * Batch buffers no sink holds, for the next: every download, small or large, fills the same few
+ * (a new buffer per file left thousands of dead ones to the GC, 25 MiB at a time).
+ */
+const spare: Buffer[] = [];
+const spareLimit = 16;
+
+/** Give back the whole batch buffers behind these parts (no write may still read them). */
+function release(parts: readonly Buffer[]): void {
+	for (const part of parts) {
+		if (part.buffer.byteLength !== batch || spare.length >= spareLimit) continue;
+		const whole = Buffer.from(part.buffer, 0, batch);
+		if (!spare.some(held => held.buffer === whole.buffer)) spare.push(whole);
+	}
+}
+
 export class FileSink {
 	received = 0;
 	/** Parts of filled batches waiting to be written, then the batch being filled: `current`, handed on up to `start`, filled up to `used`. */
@@ -38,9 +54,8 @@ export class FileSink {
 	 * `append`: resume an existing partial; else a new one is made (O_EXCL). `gather`: hold the
 	 * bytes in memory (up to gatherLimit) and write them at the end — for a file too small to be
 	 * worth resuming; a larger one is on disk as it comes, so an interruption leaves what came.
-	 * `expected`: the bytes to come (the listed size less any resumed part), to size the buffer.
 	 */
-	constructor(readonly path: string, private readonly append: boolean, private readonly gather: boolean, private readonly pace: DiskPace, private readonly onOpen: () => void, private readonly expected = 0) {}
+	constructor(readonly path: string, private readonly append: boolean, private readonly gather: boolean, private readonly pace: DiskPace, private readonly onOpen: () => void) {}
 
 	private get flags(): number {
 		return constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_CREAT | (this.append ? constants.O_APPEND : constants.O_EXCL);
@@ -66,8 +81,7 @@ export class FileSink {
 		while (from < chunk.length) {
 			if (!this.current || this.used === this.current.length) {
 				if (this.current && this.start < this.used) this.chunks.push(this.current.subarray(this.start, this.used));
-				const small = this.gather && !this.fd && this.received <= gatherLimit;
-				this.current = this.free.pop() ?? Buffer.allocUnsafe(small ? Math.min(gatherLimit, Math.max(this.expected, chunk.length - from, 1024)) : batch);
+				this.current = this.free.pop() ?? spare.pop() ?? Buffer.allocUnsafe(batch);
 				this.start = 0;
 				this.used = 0;
 			}
@@ -116,6 +130,7 @@ export class FileSink {
 	async close(): Promise<void> {
 		if (!this.fd) {
 			this.takeWaiting();
+			this.giveBack();
 			return;
 		}
 
@@ -129,6 +144,15 @@ export class FileSink {
 		const fd = await this.fd.catch(() => undefined);
 		this.fd = undefined;
 		if (fd !== undefined) await closeAsync(fd);
+		this.giveBack();
+	}
+
+	/** No write reads this sink's buffers any more: they go to the next download. */
+	private giveBack(): void {
+		release(this.free.splice(0));
+		if (this.current) release([this.current]);
+		this.current = undefined;
+		this.chunks = [];
 	}
 
 	/** A small file, whole, in four calls on this thread. */
@@ -143,6 +167,8 @@ export class FileSink {
 			}
 
 			if (mtime !== undefined) futimesSync(fd, mtime, mtime);
+			release(out);
+			this.current = undefined;
 		} finally {
 			closeSync(fd);
 		}

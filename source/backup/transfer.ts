@@ -96,7 +96,7 @@ export async function download(client: FtpClient, file: RemoteFile, partials: Pa
 
 	const fetch = async (from: number): Promise<number> => {
 		// A fresh partial is made with O_EXCL: whatever held the name was dropped by resumable().
-		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, pace, () => partials.opened(file), file.size - from);
+		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, pace, () => partials.opened(file));
 		watch(() => from + sink.received);
 		try {
 			if (from < file.size) await client.retrieve(file.path, from, chunk => sink.write(chunk));

@@ -1,0 +1,54 @@
+import {readFile, stat} from 'node:fs/promises';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {DiskPace} from '../../source/backup/disk-pace.js';
+import {FileSink} from '../../source/backup/file-sink.js';
+import {tempDir} from '../helpers/fixture.js';
+
+const pattern = (size: number, seed: number) => {
+	const data = Buffer.alloc(size);
+	for (let index = 0; index < size; index++) data[index] = (index * 7919 + seed) % 251;
+	return data;
+};
+
+/** Feed `data` as a data connection does: every chunk in the same buffer, overwritten after each call. */
+async function feed(sink: FileSink, data: Buffer, chunkSize: number): Promise<void> {
+	const reused = Buffer.alloc(chunkSize);
+	for (let offset = 0; offset < data.length; offset += chunkSize) {
+		const length = data.copy(reused, 0, offset, Math.min(data.length, offset + chunkSize));
+		const wait = sink.write(reused.subarray(0, length));
+		reused.fill(0xee); // What a reuse of the read buffer does before the next chunk.
+		if (wait) await wait;
+	}
+}
+
+describe('FileSink', () => {
+	for (const pace of ['quick', 'slow'] as const) {
+		it(`writes the exact bytes from a reused read buffer, file after file, large and small (${pace} disk)`, async () => {
+			const folder = await tempDir();
+			const disk = new DiskPace();
+			disk.slow = pace === 'slow';
+			// Sizes around the batch (256 KiB) and over the backlog, uneven chunk sizes, several files in turn.
+			const files = [[3 * 1024 * 1024 + 17, 65_536, false], [10_000, 4096, true], [262_144, 65_536, true], [700_001, 40_000, false], [0, 1, true]] as const;
+			for (const [index, [size, chunk, gather]] of files.entries()) {
+				const data = pattern(size, index);
+				const sink = new FileSink(join(folder, `f${index}`), false, gather, disk, () => undefined);
+				await feed(sink, data, chunk);
+				await sink.finish(1_700_000_000 + index);
+				await sink.close();
+				expect(sink.received).toBe(size);
+				expect((await readFile(join(folder, `f${index}`))).equals(data)).toBe(true);
+				expect((await stat(join(folder, `f${index}`))).mtimeMs).toBe((1_700_000_000 + index) * 1000);
+			}
+		});
+	}
+
+	it('leaves what came on disk when the transfer fails, for a resume', async () => {
+		const folder = await tempDir();
+		const data = pattern(600_000, 3);
+		const sink = new FileSink(join(folder, 'part'), false, false, new DiskPace(), () => undefined);
+		await feed(sink, data, 65_536);
+		await sink.close(); // No finish: the connection broke.
+		expect((await readFile(join(folder, 'part'))).equals(data)).toBe(true);
+	});
+});
