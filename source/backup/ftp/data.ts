@@ -25,11 +25,26 @@ export class Inflow {
 	readonly buffer = Buffer.allocUnsafe(64 * 1024);
 	/** Returns false to pause the socket. */
 	handler?: (chunk: Buffer) => boolean;
-	readonly onread = {buffer: this.buffer, callback: (size: number, buffer: Buffer) => this.handler?.(buffer.subarray(0, size)) ?? true};
+	/** Copies of anything read before a handler was there to take it. */
+	early: Buffer[] = [];
+	readonly onread = {
+		buffer: this.buffer,
+		callback: (size: number, buffer: Buffer) => {
+			const chunk = buffer.subarray(0, size);
+			if (this.handler) return this.handler(chunk);
+			this.early.push(Buffer.from(chunk));
+			return true;
+		},
+	};
 }
 
 /** Connect to the data port; TLS (resuming `session`) when `tls` is given, else reading into `inflow`'s buffer. */
 export async function openData(host: string, port: number, timeoutMs: number, tls?: ConnectionOptions & {session?: Buffer}, inflow?: Inflow): Promise<Socket | TLSSocket> {
+	if (inflow) {
+		inflow.handler = undefined;
+		inflow.early = [];
+	}
+
 	const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port, ...(inflow ? {onread: inflow.onread} : {})});
 	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`);
 	socket.on('timeout', () => socket.destroy(new ConnectionLost(`the data connection stalled for ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT')));
@@ -68,6 +83,11 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 		};
 
 		if (inflow) {
+			// Whatever came before this reader (the server is quick) goes first, in order.
+			const early = inflow.early.splice(0);
+			let paused = false;
+			for (const chunk of early) paused = !onChunk(chunk) || paused;
+			if (paused) socket.pause();
 			inflow.handler = onChunk;
 		} else {
 			socket.on('data', (chunk: Buffer) => {
