@@ -47,16 +47,7 @@ export class FtpClient {
 
 	/** Modification times (seconds since the epoch) of many files in one round trip; an error in place of each refused one. */
 	async times(paths: string[]): Promise<Array<number | FtpReplyError>> {
-		const replies = await Promise.allSettled(this.control.sendAll(paths.map(path => `MDTM ${path}`)));
-		return replies.map(outcome => {
-			if (outcome.status === 'rejected') {
-				if (outcome.reason instanceof FtpReplyError) return outcome.reason;
-				throw outcome.reason;
-			}
-
-			const time = parseFtpTime(outcome.value.message.slice(4));
-			return time ?? new FtpReplyError(500, `unreadable MDTM reply: ${outcome.value.message}`);
-		});
+		return this.each(paths.map(path => `MDTM ${path}`), reply => parseFtpTime(reply.message.slice(4)) ?? new FtpReplyError(500, `unreadable MDTM reply: ${reply.message}`));
 	}
 
 	/**
@@ -64,16 +55,20 @@ export class FtpClient {
 	 * the text of each, or an error in its place. Only for servers seen to answer as LIST does.
 	 */
 	async statListings(paths: string[]): Promise<Array<string | FtpReplyError>> {
-		const replies = await Promise.allSettled(this.control.sendAll(paths.map(path => `STAT ${path}`)));
-		return replies.map(outcome => {
-			if (outcome.status === 'rejected') {
-				if (outcome.reason instanceof FtpReplyError) return outcome.reason;
-				throw outcome.reason;
-			}
-
-			const lines = outcome.value.message.split('\n');
-			if (outcome.value.code < 211 || outcome.value.code > 213 || lines.length < 2) return new FtpReplyError(500, `STAT gave no listing: ${lines[0]}`);
+		return this.each(paths.map(path => `STAT ${path}`), reply => {
+			const lines = reply.message.split('\n');
+			if (reply.code < 211 || reply.code > 213 || lines.length < 2) return new FtpReplyError(500, `STAT gave no listing: ${lines[0]}`);
 			return lines.slice(1, -1).join('\n');
+		});
+	}
+
+	/** Commands written together, each answer read by `read`; a refusal stands in its place, a lost connection throws. */
+	private async each<T>(commands: string[], read: (reply: Reply) => T | FtpReplyError): Promise<Array<T | FtpReplyError>> {
+		const replies = await Promise.allSettled(this.control.sendAll(commands));
+		return replies.map(outcome => {
+			if (outcome.status === 'fulfilled') return read(outcome.value);
+			if (outcome.reason instanceof FtpReplyError) return outcome.reason;
+			throw outcome.reason;
 		});
 	}
 
