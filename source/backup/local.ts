@@ -5,7 +5,7 @@
  * takes the name. Nothing is overwritten in place; nothing is written outside the folder.
  */
 import {linkSync, lstatSync, mkdirSync, unlinkSync, type Stats} from 'node:fs';
-import {link, lstat, mkdir, rename, unlink} from 'node:fs/promises';
+import {link, mkdir, rename, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {DiskPace} from './disk-pace.js';
 import {PackratError} from './errors.js';
@@ -19,9 +19,10 @@ export function localStamp(date: Date): string {
 	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
 }
 
-async function lstatOrUndefined(path: string) {
+/** What is at `path` (never followed through a symlink), or undefined when nothing is. One short call: made directly. */
+function lstatNow(path: string): Stats | undefined {
 	try {
-		return await lstat(path);
+		return lstatSync(path);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		throw error;
@@ -42,17 +43,24 @@ export async function olderCopyName(directory: string, name: string, mtime: Date
 	for (let count = 1; ; count++) {
 		const suffix = ` (${stamp}${count > 1 ? ` ${count}` : ''})${extension}`;
 		const candidate = fitName(stem, suffix);
-		if (!(await lstatOrUndefined(join(directory, candidate)))) return candidate;
+		if (!lstatNow(join(directory, candidate))) return candidate;
 	}
 }
 
 /** Move whatever holds `path` aside as an older copy; returns its new name. */
 export async function moveAside(path: string, directory: string, name: string): Promise<string | undefined> {
-	const stat = await lstatOrUndefined(path);
+	const stat = lstatNow(path);
 	if (!stat) return undefined;
 	const aside = await olderCopyName(directory, name, stat.mtime);
 	await rename(path, join(directory, aside));
 	return aside;
+}
+
+const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
+
+function sameFile(a: string, b: string): boolean {
+	const [left, right] = [lstatNow(a), lstatNow(b)];
+	return left !== undefined && right !== undefined && left.ino === right.ino && left.dev === right.dev;
 }
 
 /**
@@ -60,22 +68,6 @@ export async function moveAside(path: string, directory: string, name: string): 
  * Looking (lstat) is synchronous: one short call. Making (mkdir, link, unlink) is direct while
  * the disk is quick, through the thread pool once it is not (DiskPace).
  */
-const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
-
-function lstatNow(path: string): Stats | undefined {
-	try {
-		return lstatSync(path);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-		throw error;
-	}
-}
-
-function sameFile(a: string, b: string): boolean {
-	const [left, right] = [lstatNow(a), lstatNow(b)];
-	return left !== undefined && right !== undefined && left.ino === right.ino && left.dev === right.dev;
-}
-
 export class SafeTree {
 	private readonly made = new Set<string>();
 	private links = true;
