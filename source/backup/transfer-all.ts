@@ -95,7 +95,7 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 			} catch (error) {
 				const fatal = diskFault(error, job.backupFolder);
 				if (fatal) {
-					await partials.drop(file).catch(() => undefined);
+					await partials.drop(partials.of(file)).catch(() => undefined);
 					throw fatal;
 				}
 

@@ -16,6 +16,9 @@ import type {RemoteFile} from './listing.js';
 
 type Sidecar = {path: string; size: number; mtime: number};
 
+/** A file's partial under `.packrat/partial/`: the data file and the sidecar naming its version. */
+export type Partial = {file: RemoteFile; key: string; data: string; sidecar: string};
+
 /** Partials are opened without following a symlink that someone may have put in their place. */
 const noFollow = constants.O_WRONLY | constants.O_NOFOLLOW;
 
@@ -31,51 +34,51 @@ export class Partials {
 		this.held = new Set(await readdir(this.folder));
 	}
 
-	paths(file: RemoteFile): {key: string; data: string; sidecar: string} {
-		// Not kept: a hash costs less than holding three names for each of 100,000 files.
+	/** The partial of `file`: its names, hashed once for its whole download (not kept: 100,000 files would hold them all). */
+	of(file: RemoteFile): Partial {
 		const key = createHash('sha256').update(file.path).digest('hex').slice(0, 40);
-		return {key, data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
+		return {file, key, data: join(this.folder, key), sidecar: join(this.folder, `${key}.json`)};
 	}
 
 	/** Bytes already held for this version of the file; anything held for another version is dropped. */
-	async resumable(file: RemoteFile): Promise<number> {
-		const {key, data, sidecar} = this.paths(file);
+	async resumable(partial: Partial): Promise<number> {
+		const {file, key, data, sidecar} = partial;
 		if (!this.held.has(key) && !this.held.has(`${key}.json`)) return 0;
 		try {
 			const record = JSON.parse(await readFile(sidecar, 'utf8')) as Sidecar;
-			const partial = await lstat(data);
-			if (partial.isFile() && record.path === file.path && record.size === file.size && record.mtime === file.mtime && partial.size > 0 && partial.size <= file.size) return partial.size;
+			const stat = await lstat(data);
+			if (stat.isFile() && record.path === file.path && record.size === file.size && record.mtime === file.mtime && stat.size > 0 && stat.size <= file.size) return stat.size;
 		} catch {
 			// No sidecar, or one we cannot read: start afresh.
 		}
 
-		await this.drop(file);
+		await this.drop(partial);
 		return 0;
 	}
 
-	async begin(file: RemoteFile): Promise<string | undefined> {
+	async begin(partial: Partial): Promise<string | undefined> {
+		const {file, key, sidecar} = partial;
 		if (file.size < resumeThreshold) return undefined;
-		const {key, sidecar} = this.paths(file);
 		const record: Sidecar = {path: file.path, size: file.size, mtime: file.mtime};
 		await writeFile(sidecar, JSON.stringify(record), {mode: 0o600, flag: noFollow | constants.O_CREAT | constants.O_TRUNC});
 		this.held.add(`${key}.json`);
 		return sidecar;
 	}
 
-	/** Remove the partial and its sidecar (unlinked, never truncated: a crash may have left it linked into place). */
 	/** After a run in which every file was handled, nothing left here can be of use: clear it. */
 	async clear(): Promise<void> {
 		for (const name of await readdir(this.folder)) await rm(join(this.folder, name), {force: true, recursive: true});
 		this.held.clear();
 	}
 
-	/** The data file of `file` now exists (a retry in this run must find and drop it). */
-	opened(file: RemoteFile): void {
-		this.held.add(this.paths(file).key);
+	/** The data file of this partial now exists (a retry in this run must find and drop it). */
+	opened(partial: Partial): void {
+		this.held.add(partial.key);
 	}
 
-	async drop(file: RemoteFile): Promise<void> {
-		const {key, data, sidecar} = this.paths(file);
+	/** Remove the partial and its sidecar (unlinked, never truncated: a crash may have left it linked into place). */
+	async drop(partial: Partial): Promise<void> {
+		const {key, data, sidecar} = partial;
 		await rm(data, {force: true});
 		await rm(sidecar, {force: true});
 		this.held.delete(key);
@@ -90,13 +93,14 @@ export type Downloaded = {temporary: string; bytes: number; resumedFrom: number;
  * `watch` is handed a reader of the bytes held so far (resumed part included), for progress.
  */
 export async function download(client: FtpClient, file: RemoteFile, partials: Partials, pace: DiskPace, watch: (held: () => number) => void): Promise<Downloaded> {
-	let offset = await partials.resumable(file);
-	const {data, sidecar: held} = partials.paths(file);
-	const sidecar = offset === 0 ? await partials.begin(file) : held;
+	const partial = partials.of(file);
+	const {data} = partial;
+	let offset = await partials.resumable(partial);
+	const sidecar = offset === 0 ? await partials.begin(partial) : partial.sidecar;
 
 	const fetch = async (from: number): Promise<number> => {
 		// A fresh partial is made with O_EXCL: whatever held the name was dropped by resumable().
-		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, pace, () => partials.opened(file));
+		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, pace, () => partials.opened(partial));
 		watch(() => from + sink.received);
 		try {
 			if (from < file.size) await client.retrieve(file.path, from, chunk => sink.write(chunk));
@@ -115,13 +119,13 @@ export async function download(client: FtpClient, file: RemoteFile, partials: Pa
 		// A server that refuses REST gets the whole file instead.
 		const code = ftpCode(error);
 		if (offset === 0 || code === undefined || code < 500) throw error;
-		await partials.drop(file);
+		await partials.drop(partial);
 		offset = 0;
 		received = await fetch(0);
 	}
 
 	if (offset + received > file.size) {
-		await partials.drop(file);
+		await partials.drop(partial);
 		throw new TransientError(`the file changed during the download (${offset + received} bytes received, ${file.size} listed)`);
 	}
 

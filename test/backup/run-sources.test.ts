@@ -70,9 +70,9 @@ describe('sources', () => {
 			const partials = new Partials(join(backup, '.packrat', 'partial'));
 			await mkdir(partials.folder, {recursive: true});
 			const file = {path: '/u/big.bin', parts: ['u', 'big.bin'], size: 600_000, mtime: mtime.getTime() / 1000};
-			await partials.begin(file);
+			await partials.begin(partials.of(file));
 			// What an interrupted attempt left: the first half of the same version.
-			await writeFile(partials.paths(file).data, 'x'.repeat(300_000));
+			await writeFile(partials.of(file).data, 'x'.repeat(300_000));
 			const summary = await runBackup({job: makeJob(server, backup)});
 			expect(summary.bytes).toBe(300_000);
 			expect(await readFile(join(backup, 'u/big.bin'), 'utf8')).toBe(content);
@@ -92,8 +92,8 @@ describe('sources', () => {
 			const partials = new Partials(join(backup, '.packrat', 'partial'));
 			await mkdir(partials.folder, {recursive: true});
 			const old = {path: '/u/f.bin', parts: ['u', 'f.bin'], size: 400_000, mtime: Date.parse('2026-11-20T03:00:00Z') / 1000};
-			await partials.begin(old);
-			await writeFile(partials.paths(old).data, 'o'.repeat(100_000));
+			await partials.begin(partials.of(old));
+			await writeFile(partials.of(old).data, 'o'.repeat(100_000));
 			const summary = await runBackup({job: makeJob(server, backup)});
 			expect(summary.bytes).toBe(400_000);
 			expect(await readFile(join(backup, 'u/f.bin'), 'utf8')).toBe(fresh);
@@ -152,9 +152,9 @@ describe('a crash between putting a file in place and cleaning up', () => {
 			const partials = new Partials(join(backup, '.packrat', 'partial'));
 			await mkdir(partials.folder, {recursive: true});
 			const file = {path: '/u/k.bin', parts: ['u', 'k.bin'], size: 300_000, mtime: mtime.getTime() / 1000};
-			await partials.begin(file);
+			await partials.begin(partials.of(file));
 			await writeTree(backup, {'u/k.bin': {content, mtime}});
-			await link(join(backup, 'u/k.bin'), partials.paths(file).data);
+			await link(join(backup, 'u/k.bin'), partials.of(file).data);
 			const summary = await runBackup({job: makeJob(server, backup)});
 			expect(summary.outcome).toBe('success');
 			expect(await readdir(join(backup, 'u'))).toEqual(['k.bin']);
