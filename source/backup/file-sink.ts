@@ -15,7 +15,7 @@ const futimesAsync = promisify(futimes);
 const closeAsync = promisify(close);
 
 /** Gathered in memory up to this; past it the file is written as it arrives. */
-export const gatherLimit = 1024 * 1024;
+const gatherLimit = 1024 * 1024;
 /** A write starts once this much is waiting; the socket waits while this much more is. */
 const batch = 256 * 1024;
 const backlog = 1024 * 1024;
@@ -27,13 +27,22 @@ const backlog = 1024 * 1024;
 const spare: Buffer[] = [];
 const spareLimit = 16;
 
-/** Give back the whole batch buffers behind these parts (no write may still read them). */
+/** The whole batch buffer behind a part, when the part is of one. */
+const batchOf = (part: Buffer) => (part.buffer.byteLength === batch ? Buffer.from(part.buffer, 0, batch) : undefined);
+
+/** Give back the batch buffers behind these parts: no write reads them now, nor will. */
 function release(parts: readonly Buffer[]): void {
 	for (const part of parts) {
-		if (part.buffer.byteLength !== batch || spare.length >= spareLimit) continue;
-		const whole = Buffer.from(part.buffer, 0, batch);
-		if (!spare.some(held => held.buffer === whole.buffer)) spare.push(whole);
+		const whole = batchOf(part);
+		if (whole && spare.length < spareLimit && !spare.some(held => held.buffer === whole.buffer)) spare.push(whole);
 	}
+}
+
+/** What a short write (rare, on some file systems) left of `parts`, as one buffer; empty when all went. */
+function unwritten(parts: readonly Buffer[], written: number): Buffer {
+	let total = 0;
+	for (const part of parts) total += part.length;
+	return written < total ? Buffer.concat(parts).subarray(written) : Buffer.alloc(0);
 }
 
 export class FileSink {
@@ -44,7 +53,11 @@ export class FileSink {
 	private start = 0;
 	private used = 0;
 	private waiting = 0;
-	/** Batch buffers whose bytes are on disk, to be filled again (the same few pages for a whole large file). */
+	/**
+	 * This sink's written batches, filled again while it lasts (the same few pages for a whole
+	 * large file); only when it closes do they go to `spare`, as another sink could otherwise
+	 * take one this sink still fills.
+	 */
 	private readonly free: Buffer[] = [];
 	private fd?: Promise<number>;
 	private writing?: Promise<void>;
@@ -129,7 +142,6 @@ export class FileSink {
 	/** Close the file (after finish, or after a failure: what was written stays for a resume). */
 	async close(): Promise<void> {
 		if (!this.fd) {
-			this.takeWaiting();
 			this.giveBack();
 			return;
 		}
@@ -149,10 +161,10 @@ export class FileSink {
 
 	/** No write reads this sink's buffers any more: they go to the next download. */
 	private giveBack(): void {
-		release(this.free.splice(0));
-		if (this.current) release([this.current]);
+		release([...this.free.splice(0), ...this.chunks, ...(this.current ? [this.current] : [])]);
 		this.current = undefined;
 		this.chunks = [];
+		this.waiting = 0;
 	}
 
 	/** A small file, whole, in four calls on this thread. */
@@ -161,11 +173,7 @@ export class FileSink {
 		this.onOpen();
 		try {
 			const out = this.takeWaiting();
-			const written = out.length > 0 ? writevSync(fd, out) : 0;
-			if (written < this.received) {
-				for (let rest = Buffer.concat(out).subarray(written); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
-			}
-
+			for (let rest = unwritten(out, out.length > 0 ? writevSync(fd, out) : 0); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
 			if (mtime !== undefined) futimesSync(fd, mtime, mtime);
 			release(out);
 			this.current = undefined;
@@ -185,15 +193,11 @@ export class FileSink {
 		this.writing = (async () => {
 			try {
 				const fd = await this.fd!;
-				const written = (await writevAsync(fd, out)).bytesWritten;
-				// A short write (rare, on some file systems) writes the rest.
-				if (written < out.reduce((sum, chunk) => sum + chunk.length, 0)) {
-					for (let rest = Buffer.concat(out).subarray(written); rest.length > 0;) rest = rest.subarray((await writevAsync(fd, [rest])).bytesWritten);
-				}
-
+				for (let rest = unwritten(out, (await writevAsync(fd, out)).bytesWritten); rest.length > 0;) rest = rest.subarray((await writevAsync(fd, [rest])).bytesWritten);
 				// A batch whose last part is now on disk is filled again (writes go one at a time, in order).
 				for (const part of out) {
-					if (part.buffer.byteLength === batch && part.byteOffset + part.length === batch && this.free.length < 6) this.free.push(Buffer.from(part.buffer, 0, batch));
+					const whole = part.byteOffset + part.length === batch ? batchOf(part) : undefined;
+					if (whole && this.free.length < 6) this.free.push(whole);
 				}
 			} catch (error) {
 				this.failure ??= error;
