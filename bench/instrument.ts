@@ -22,6 +22,20 @@ function add(tally: Tally, name: string, ms: number, error: boolean): void {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+/** Count `label` when `promise` settles, with the time since `started`; the promise's outcome is passed on. */
+function timed<T>(promise: Promise<T>, tally: Tally, label: string, started: number): Promise<T> {
+	return promise.then(
+		value => {
+			add(tally, label, performance.now() - started, false);
+			return value;
+		},
+		(error: unknown) => {
+			add(tally, label, performance.now() - started, true);
+			throw error;
+		},
+	);
+}
+
 function wrap(target: Record<string, unknown>, name: string, label: string, tally: Tally): () => void {
 	const original = target[name] as AnyFunction | undefined;
 	if (typeof original !== 'function') return () => undefined;
@@ -29,18 +43,7 @@ function wrap(target: Record<string, unknown>, name: string, label: string, tall
 		const started = performance.now();
 		try {
 			const result = original.apply(this, args);
-			if (result instanceof Promise) {
-				return result.then(
-					value => {
-						add(tally, label, performance.now() - started, false);
-						return value;
-					},
-					(error: unknown) => {
-						add(tally, label, performance.now() - started, true);
-						throw error;
-					},
-				);
-			}
+			if (result instanceof Promise) return timed(result, tally, label, started);
 
 			add(tally, label, performance.now() - started, false);
 			return result;
@@ -81,19 +84,7 @@ export async function instrument(): Promise<{ftp: Tally; fs: Tally; restore: () 
 	const request = prototype['sendAll'] as (this: unknown, commands: string[]) => Array<Promise<unknown>>;
 	prototype['sendAll'] = function (this: unknown, commands: string[]) {
 		const started = performance.now();
-		return request.call(this, commands).map((reply, index) => {
-			const verb = commands[index]!.split(' ')[0]!.toUpperCase();
-			return reply.then(
-				value => {
-					add(ftp, verb, performance.now() - started, false);
-					return value;
-				},
-				(error: unknown) => {
-					add(ftp, verb, performance.now() - started, true);
-					throw error;
-				},
-			);
-		});
+		return request.call(this, commands).map((reply, index) => timed(reply, ftp, commands[index]!.split(' ')[0]!.toUpperCase(), started));
 	};
 	return {
 		ftp, fs,
