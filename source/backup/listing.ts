@@ -52,13 +52,11 @@ export function statSafe(path: string): boolean {
 	return !/^-|[*?[\]{}~\\]|^\s|\s$|\/\s|\s\//.test(path);
 }
 
-/** Same entries (names, kinds, sizes) from two listings of one folder. */
-function sameEntries(a: string, b: string): boolean {
-	const key = (text: string) => {
-		const {entries, unparsed} = parseListing(text, false);
-		return JSON.stringify([entries.map(entry => `${entry.kind} ${entry.size} ${entry.name}`).sort(), unparsed.length]);
-	};
+type Listing = ReturnType<typeof parseListing>;
 
+/** Same entries (names, kinds, sizes) in two listings of one folder. */
+function sameEntries(a: Listing, b: Listing): boolean {
+	const key = ({entries, unparsed}: Listing) => JSON.stringify([entries.map(entry => `${entry.kind} ${entry.size} ${entry.name}`).sort(), unparsed.length]);
 	return key(a) === key(b);
 }
 
@@ -96,8 +94,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 		}
 	};
 
-	const listed = (folder: Folder, text: string, started: number, queue: Work[]) => {
-		const {entries, unparsed} = parseListing(text, mlsd);
+	const listed = (folder: Folder, {entries, unparsed}: Listing, started: number, queue: Work[]) => {
 		for (const line of unparsed) hooks.log('WARN', 'unparsed', folder.path, {reply: line});
 		result.folders++;
 		if (folder.parts.length > 0) result.folderParts.push(folder.parts);
@@ -138,14 +135,14 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 	const queue: Work[] = [];
 	const [first] = pool.slots;
 	try {
-		const text = await pool.attempt(first!, `list ${root}`, async client => client.listText(root, mlsd));
+		const listing = parseListing(await pool.attempt(first!, `list ${root}`, async client => client.listText(root, mlsd)), mlsd);
 		if (!mlsd && statSafe(root)) {
 			const [stat] = await pool.attempt(first!, `STAT ${root}`, async client => client.statListings([root]));
-			useStat = typeof stat === 'string' && sameEntries(text, stat);
+			useStat = typeof stat === 'string' && sameEntries(listing, parseListing(stat, false));
 		}
 
 		hooks.log('INFO', 'listing', root, {reply: mlsd ? 'MLSD' : useStat ? 'STAT (the control connection; LIST for the root)' : 'LIST'});
-		listed(rootFolder, text, rootStarted, queue);
+		listed(rootFolder, listing, rootStarted, queue);
 	} catch (error) {
 		refused(rootFolder, error, rootStarted);
 	}
@@ -166,7 +163,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 				return;
 			}
 
-			listed(work.folder, text, started, queue);
+			listed(work.folder, parseListing(text, mlsd), started, queue);
 			return;
 		}
 
@@ -179,7 +176,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 			const texts = await pool.attempt(slot, `STAT ${work.folder.path}`, async client => client.statListings(folders.map(folder => folder.path)));
 			folders.forEach((folder, index) => {
 				const text = texts[index]!;
-				if (typeof text === 'string') listed(folder, text, started, queue);
+				if (typeof text === 'string') listed(folder, parseListing(text, mlsd), started, queue);
 				else refused(folder, text, started);
 			});
 		} catch (error) {
