@@ -6,11 +6,11 @@
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import React from 'react';
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {App} from '../../source/app.js';
 import type {RunEvent} from '../../source/backup/events.js';
 import {makeTheme} from '../../source/components/theme.js';
-import {fakeClock, makeSession, type Made} from './fixture.js';
+import {makeSession, windowTests, type Made} from './fixture.js';
 import {during, frameHeights, renderAt, waitFor, type Terminal} from './terminal.js';
 
 let made: Made;
@@ -42,15 +42,7 @@ const phases: RunEvent[] = [
 	{type: 'retry', path: '/bob/big.zip', attempt: 2, delayMs: 2000, reason: 'ECONNRESET'},
 ];
 
-beforeEach(() => {
-	fakeClock('2026-11-20T10:00:00');
-});
-
-afterEach(async () => {
-	t.unmount();
-	await made.session.shutdown();
-	vi.useRealTimers();
-});
+windowTests(() => ({t, made}));
 
 describe('the Backup window', () => {
 	it('opens the connection settings on a first start with no settings', async () => {

@@ -8,13 +8,31 @@ import type {RunEvent, Summary} from '../../source/backup/events.js';
 import type {RunOptions} from '../../source/backup/run.js';
 import {SettingsStore} from '../../source/settings/store.js';
 import {Session} from '../../source/store/session.js';
-import {vi} from 'vitest';
+import {afterEach, beforeEach, vi} from 'vitest';
 import {tempDir} from '../helpers/fixture.js';
 
 /** Fake timers and a fixed local clock; sockets, streams and microtasks stay real. */
 export function fakeClock(at: string): void {
 	vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']});
 	vi.setSystemTime(new Date(at));
+}
+
+/**
+ * Every test of a window file starts on the fake clock of 2026-11-20 10:00; after it, the
+ * window is unmounted, its session shut down and real timers are back, then `after` runs.
+ */
+export function windowTests(current: () => {t: {unmount(): void}; made: Made}, after?: () => void): void {
+	beforeEach(() => {
+		fakeClock('2026-11-20T10:00:00');
+	});
+
+	afterEach(async () => {
+		const {t, made} = current();
+		t.unmount();
+		await made.session.shutdown();
+		vi.useRealTimers();
+		after?.();
+	});
 }
 
 let profiles = 0;

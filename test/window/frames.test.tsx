@@ -4,10 +4,10 @@
  * footer) are not drawn again. `when` (format.ts) is watched: only those parts call it.
  */
 import React from 'react';
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {App} from '../../source/app.js';
 import {makeTheme} from '../../source/components/theme.js';
-import {fakeClock, makeSession, type Made} from './fixture.js';
+import {makeSession, windowTests, type Made} from './fixture.js';
 import {during, renderAt, waitFor, type Terminal} from './terminal.js';
 
 const calls = vi.hoisted(() => ({when: 0}));
@@ -26,15 +26,7 @@ vi.mock('../../source/format.js', async original => {
 let made: Made;
 let t: Terminal;
 
-beforeEach(() => {
-	fakeClock('2026-11-20T10:00:00');
-});
-
-afterEach(async () => {
-	t.unmount();
-	await made.session.shutdown();
-	vi.useRealTimers();
-});
+windowTests(() => ({t, made}));
 
 describe('the frames of a run', () => {
 	it('draws one frame per batch of events and leaves the parts they do not change alone', async () => {

@@ -2,10 +2,10 @@
  * Every key of the Backup window, pressed by its binding in the key map, at 80×24.
  */
 import React from 'react';
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {App} from '../../source/app.js';
 import {bindingsOf, type Action} from '../../source/keymap.js';
-import {fakeClock, makeSession, type Made} from './fixture.js';
+import {makeSession, windowTests, type Made} from './fixture.js';
 import {during, frameHeights, renderAt, waitFor, type Terminal} from './terminal.js';
 
 const tested = new Set<Action>();
@@ -25,14 +25,7 @@ async function startRun() {
 	await during(() => made.engine.emit({type: 'phase', phase: 'connecting', at: Date.now()}));
 }
 
-beforeEach(() => {
-	fakeClock('2026-11-20T10:00:00');
-});
-
-afterEach(async () => {
-	t.unmount();
-	await made.session.shutdown();
-	vi.useRealTimers();
+windowTests(() => ({t, made}), () => {
 	expect(Math.max(...frameHeights(t.stdout))).toBeLessThanOrEqual(24);
 });
 
