@@ -45,7 +45,10 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 		inflow.early = [];
 	}
 
-	const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port, ...(inflow ? {onread: inflow.onread} : {})});
+	// Half-open allowed: the server's end of the data is the end of the download, and readData then
+	// closes the socket at once (servers wait for that before their 226); ending it first, as a
+	// half-closed socket does by itself, would cost a shutdown call per file for nothing.
+	const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port, allowHalfOpen: true, ...(inflow ? {onread: inflow.onread} : {})});
 	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`);
 	socket.on('timeout', () => socket.destroy(new ConnectionLost(`the data connection stalled for ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT')));
 	return socket;
@@ -100,6 +103,7 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 			if (failed) return;
 			ended = true;
 			if (inflow) inflow.handler = undefined;
+			socket.destroy();
 			resolve();
 		});
 		socket.once('close', () => {
