@@ -8,7 +8,7 @@
  * no-change rerun). `node dist/source/cli.js` skips the shebang and so the flag; the installed
  * bin (and the benchmark) run the file itself. `env -S` needs coreutils 8.30 or later.
  */
-import {flagSpecs, quickRunArgs, type Parsed} from './commands/args.js';
+import {flagSpecs, quickArgs, type Parsed} from './commands/args.js';
 import type {Overrides} from './settings/job.js';
 
 const help = `
@@ -46,9 +46,9 @@ const help = `
 	  $ PACKRAT_PASSWORD=… packrat run --json --folder /mnt/usb/backup
 `;
 
-/** meow reads the command line, but a plain `packrat run …` is read without loading it (args.ts). */
+/** meow reads the command line, but a plain `packrat run …` or `packrat …` (the window) is read without loading it (args.ts). */
 async function readArgs(): Promise<Parsed> {
-	const quick = quickRunArgs(process.argv.slice(2));
+	const quick = quickArgs(process.argv.slice(2));
 	if (quick) return quick;
 	const {default: meow} = await import('meow');
 	// booleanDefault undefined: a flag not given is undefined, so that the setting applies (meow's default makes it false).

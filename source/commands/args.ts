@@ -1,11 +1,12 @@
 /**
- * The flags of the command line, for meow, and a quick reading of the plain `packrat run …`
- * that cron and systemd start. meow (with its package.json reading and yargs-parser) costs
- * about 45 ms of a start-up that is otherwise about 150 ms, so a run whose words are all plain
- * (`run`, then known flags as `--name`, `--no-name`, `--name VALUE` or `--name=VALUE`) is read
- * here; anything else (help, version, an unknown or repeated flag, a stray word, a value that
- * is not plain) goes to meow, which gives its own answer or error. test/commands/args.test.ts
- * checks that both read every plain run alike.
+ * The flags of the command line, for meow, and a quick reading of the plain command lines that
+ * start packrat most often: `packrat run …` from cron and systemd, and `packrat …` that opens
+ * the window. meow (with its package.json reading and yargs-parser) costs about 45 ms of CPU, a
+ * third of a headless start-up, so a line whose words are all plain (`run` or nothing, then
+ * known flags as `--name`, `--no-name`, `--name VALUE` or `--name=VALUE`) is read here; anything
+ * else (help, version, an unknown or repeated flag, a stray word, a value that is not plain)
+ * goes to meow, which gives its own answer or error. test/commands/args.test.ts checks that both
+ * read every plain line alike.
  */
 export const flagSpecs = {
 	full: {type: 'boolean'},
@@ -39,11 +40,11 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, letter => `-${letter.toLo
 const byOption = new Map<string, Name>(Object.keys(flagSpecs).map(name => [kebab(name), name as Name]));
 const plainValue = /^[^-\s]/;
 
-/** `packrat run …` read without meow, or undefined when meow should read it. */
-export function quickRunArgs(argv: readonly string[]): Parsed | undefined {
-	if (argv[0] !== 'run') return undefined;
+/** `packrat run …` or the window's `packrat …` read without meow, or undefined when meow should read it. */
+export function quickArgs(argv: readonly string[]): Parsed | undefined {
+	const input = argv[0] === 'run' ? ['run'] : [];
 	const flags: Record<string, unknown> = {};
-	for (let index = 1; index < argv.length; index++) {
+	for (let index = input.length; index < argv.length; index++) {
 		const word = argv[index]!;
 		const match = /^--([a-z][a-z-]*)(?:=(.*))?$/s.exec(word);
 		if (!match) return undefined;
@@ -78,5 +79,5 @@ export function quickRunArgs(argv: readonly string[]): Parsed | undefined {
 		if ('default' in spec && !Object.hasOwn(flags, name)) flags[name] = spec.default;
 	}
 
-	return {input: ['run'], flags: flags as Flags};
+	return {input, flags: flags as Flags};
 }

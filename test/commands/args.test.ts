@@ -1,6 +1,6 @@
 import meow from 'meow';
 import {describe, expect, it} from 'vitest';
-import {flagSpecs, quickRunArgs} from '../../source/commands/args.js';
+import {flagSpecs, quickArgs} from '../../source/commands/args.js';
 
 /** meow as cli.tsx calls it, on an argv that it accepts. */
 function byMeow(argv: string[]) {
@@ -8,7 +8,7 @@ function byMeow(argv: string[]) {
 	return {input: cli.input, flags: cli.flags};
 }
 
-describe('the quick reading of packrat run', () => {
+describe('the quick reading of packrat run and of the window', () => {
 	it.each([
 		[['run']],
 		[['run', '--json']],
@@ -22,8 +22,12 @@ describe('the quick reading of packrat run', () => {
 		[['run', '--connections', '0']],
 		[['run', '--connections', '99']],
 		[['run', '--ascii', '--json', '--full', '--incremental']],
+		[[]],
+		[['--profile', 'bench-small']],
+		[['--ascii']],
+		[['--profile=work', '--no-ascii']],
 	])('reads %j as meow does', argv => {
-		const quick = quickRunArgs(argv);
+		const quick = quickArgs(argv);
 		expect(quick).toBeDefined();
 		expect(quick).toEqual(byMeow(argv));
 	});
@@ -33,7 +37,11 @@ describe('the quick reading of packrat run', () => {
 		[['run', '--help']],
 		[['run', '--version']],
 		[['config', 'get']],
-		[[]],
+		[['now']],
+		[['status', '--json']],
+		[['--help']],
+		[['--profile']],
+		[['--ascii', 'run']],
 		[['--json', 'run']],
 		[['run', 'now']],
 		[['run', '--fast']],
@@ -50,6 +58,6 @@ describe('the quick reading of packrat run', () => {
 		[['run', '--connections', '0x10']],
 		[['run', '--', '--json']],
 	])('leaves %j to meow', argv => {
-		expect(quickRunArgs(argv)).toBeUndefined();
+		expect(quickArgs(argv)).toBeUndefined();
 	});
 });
