@@ -16,6 +16,8 @@ export type Measured = {
 	busyBefore?: number;
 	/** Fraction of all CPUs busy during the run: the tool, the server, and anything else. */
 	busyDuring?: number;
+	/** CPU the FTP server used for this run (user+sys of its sessions), when it can be told. */
+	serverCpuMs?: number;
 };
 
 export type Command = {command: string; args: string[]; env?: Record<string, string>; cwd?: string};
@@ -39,12 +41,13 @@ async function vmHwm(pid: number): Promise<number | undefined> {
 	}
 }
 
-/** Run `command`; its output goes to `logFile` (appended). */
-export async function measure(run: Command, logFile: string): Promise<Measured> {
+/** Run `command`; its output goes to `logFile` (appended). `serverCpu` reads the FTP server's CPU so far. */
+export async function measure(run: Command, logFile: string, serverCpu?: () => Promise<number | undefined>): Promise<Measured> {
 	const useTime = existsSync(gnuTime);
 	const timeFile = `${logFile}.time`;
 	const [command, args] = useTime ? [gnuTime, ['-v', '-o', timeFile, run.command, ...run.args]] : [run.command, run.args];
 	const busyBefore = await waitForQuiet();
+	const serverBefore = await serverCpu?.();
 	const busy = machineBusy();
 	const out = openSync(logFile, 'a');
 	const started = process.hrtime.bigint();
@@ -63,13 +66,15 @@ export async function measure(run: Command, logFile: string): Promise<Measured> 
 	const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
 	const busyDuring = busy();
 	if (poll) clearInterval(poll);
-	if (!useTime) return {wallMs, rssKiB: peak, exitCode, busyBefore, busyDuring};
+	const serverAfter = serverBefore === undefined ? undefined : await serverCpu?.();
+	const serverCpuMs = serverBefore !== undefined && serverAfter !== undefined ? serverAfter - serverBefore : undefined;
+	if (!useTime) return {wallMs, rssKiB: peak, exitCode, busyBefore, busyDuring, serverCpuMs};
 	const text = await readFile(timeFile, 'utf8').catch(() => '');
 	await rm(timeFile, {force: true});
 	const user = field(text, 'User time \\(seconds\\)');
 	const system = field(text, 'System time \\(seconds\\)');
 	return {
-		wallMs, exitCode, busyBefore, busyDuring,
+		wallMs, exitCode, busyBefore, busyDuring, serverCpuMs,
 		rssKiB: field(text, 'Maximum resident set size \\(kbytes\\)'),
 		cpuMs: user === undefined || system === undefined ? undefined : (user + system) * 1000,
 	};

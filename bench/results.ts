@@ -64,6 +64,19 @@ function mainTable(report: Report, verdicts: Verdict[]): string[] {
 		lines.push(`| ${row.label}: CPU user+sys (s) | ${[...cpu.map(seconds), ...perPeer].join(' | ')} | ${ratio(cpuRatio)} (CPU) | |`);
 	}
 
+	// What the machine had left: the server shares its two-or-so CPUs with the tool on 127.0.0.1.
+	for (const row of rows) {
+		const server = tools.map(tool => metric(report.samples, row.set, row.kind, tool, sample => sample.serverCpuMs));
+		if (server.every(value => value === undefined)) continue;
+		lines.push(`| ${row.label}: the server's CPU (s) | ${[...server.map(seconds), ...peers.map(() => '')].join(' | ')} | | |`);
+	}
+
+	for (const row of rows) {
+		const busy = tools.map(tool => metric(report.samples, row.set, row.kind, tool, sample => sample.busyDuring));
+		if (busy.every(value => value === undefined)) continue;
+		lines.push(`| ${row.label}: machine busy during it | ${[...busy.map(percent), ...peers.map(() => '')].join(' | ')} | | |`);
+	}
+
 	const packratRss = report.samples.filter(sample => sample.tool === 'packrat' && sample.rssKiB !== undefined).map(sample => sample.rssKiB!);
 	if (packratRss.length > 0) {
 		const peak = Math.max(...packratRss);

@@ -27,7 +27,7 @@ export type Sample = Measured & {
 	summary?: string;
 };
 
-export type Target = {name: string; remote: string; source: Source; rerun: boolean};
+export type Target = {name: string; remote: string; source: Source; rerun: boolean; serverCpu?: () => Promise<number | undefined>};
 
 export type RoundOptions = {
 	tools: Tool[];
@@ -53,7 +53,7 @@ export async function timedPull(tool: Tool, target: Target, kind: Kind, round: n
 	await mkdir(dirname(dest), {recursive: true});
 	const logFile = join(logs, `${target.name}-${kind}-${tool.name}-r${round}.log`);
 	spawnSync('sync');
-	const measured = await measure(tool.pull(target.remote, dest), logFile);
+	const measured = await measure(tool.pull(target.remote, dest), logFile, target.serverCpu);
 	const isPackrat = tool.name === 'packrat';
 	// packrat's copies are checked byte for byte; the peers' for files, sizes and times only.
 	const sample = !isPackrat ? 0 : target.source.tree.size > 20_000 ? 0.01 : kind === 'rerun' ? 0.05 : 1;
@@ -71,8 +71,9 @@ export function sampleLine(sample: Sample): string {
 	const rss = sample.rssKiB === undefined ? '' : `, peak RSS ${(sample.rssKiB / 1024).toFixed(0)} MiB`;
 	const cpu = sample.cpuMs === undefined ? '' : `, CPU ${(sample.cpuMs / 1000).toFixed(2)} s`;
 	const exit = sample.exitCode === 0 ? '' : `, EXIT ${sample.exitCode}`;
+	const server = sample.serverCpuMs === undefined ? '' : `, server CPU ${(sample.serverCpuMs / 1000).toFixed(2)} s`;
 	const machine = sample.busyDuring === undefined ? '' : `, machine ${percent(sample.busyBefore)} busy before, ${percent(sample.busyDuring)} during`;
-	return `  r${sample.round} ${sample.set} ${sample.kind.padEnd(5)} ${sample.tool.padEnd(7)} ${(sample.wallMs / 1000).toFixed(2).padStart(7)} s${rss}${cpu}${machine}${exit} — ${sample.check}${sample.summary ? ` — ${sample.summary}` : ''}`;
+	return `  r${sample.round} ${sample.set} ${sample.kind.padEnd(5)} ${sample.tool.padEnd(7)} ${(sample.wallMs / 1000).toFixed(2).padStart(7)} s${rss}${cpu}${server}${machine}${exit} — ${sample.check}${sample.summary ? ` — ${sample.summary}` : ''}`;
 }
 
 export async function runRounds(options: RoundOptions): Promise<Sample[]> {

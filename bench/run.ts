@@ -63,7 +63,7 @@ async function main(): Promise<number> {
 		const tools = await loadTools(options.tools, context, log);
 		report.tools = tools.map(tool => tool.version);
 		const target = async (name: string): Promise<Target & {files: number}> => ({
-			name, remote: `/${name}`, source: await Source.load(sets.get(name)!.root), rerun: name !== 'large', files: sets.get(name)!.files,
+			name, remote: `/${name}`, source: await Source.load(sets.get(name)!.root), rerun: name !== 'large', files: sets.get(name)!.files, serverCpu: server.cpuMs,
 		});
 
 		const timed = [...(parts.has('small') ? ['small'] : []), ...(parts.has('large') ? ['large'] : [])];

@@ -17,8 +17,31 @@ export type Server = {
 	port: number;
 	user: string;
 	password: string;
+	/**
+	 * CPU the server has used so far, sessions ended included, in ms; undefined when it cannot be
+	 * told (ftp-srv runs in the benchmark's own process). Waits for the sessions of a finished
+	 * pull to be gone first.
+	 */
+	cpuMs(): Promise<number | undefined>;
 	stop(): Promise<void>;
 };
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100;
+
+/**
+ * CPU of process `pid` and of its children it has waited for (vsftpd's master reaps each session,
+ * whose own CPU includes the session's helper process), in ms, once no session is left (at most 2 s).
+ */
+async function reapedCpuMs(pid: number): Promise<number | undefined> {
+	const children = async () => (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim();
+	for (let waited = 0; waited < 2000 && (await children()) !== ''; waited += 20) await new Promise(resolve => setTimeout(resolve, 20));
+	const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+	if (!stat) return undefined;
+	// After the command name (in parentheses, which may hold spaces): utime, stime, cutime, cstime are fields 14 to 17.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
+	return (ticks * 1000) / clockTicks;
+}
 
 export type ServerOptions = {
 	root: string;
@@ -115,6 +138,7 @@ async function startVsftpd(options: ServerOptions, binary: string): Promise<Serv
 		port,
 		user: 'anonymous',
 		password: 'bench@example.com',
+		cpuMs: async () => (child.pid === undefined ? undefined : reapedCpuMs(child.pid)),
 		async stop() {
 			if (child.exitCode === null) {
 				const exited = new Promise(resolve => child.once('exit', resolve));
@@ -138,6 +162,7 @@ async function startFtpSrv(options: ServerOptions): Promise<Server> {
 		port: server.port,
 		user: 'bench',
 		password: 'bench',
+		cpuMs: async () => undefined,
 		stop: async () => server.close(),
 	};
 }
