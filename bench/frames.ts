@@ -32,60 +32,7 @@ const {ThemeProvider, makeTheme} = await import('../source/components/theme.js')
 const {Session} = await import('../source/store/session.js');
 const {SettingsStore} = await import('../source/settings/store.js');
 const {reduce, idleProgress} = await import('../source/backup/progress.js');
-
-class Screen {
-	writes = 0;
-	bytes = 0;
-	isTTY = true;
-	columns = Number(values.columns);
-	rows = Number(values.rows);
-	write = (text: string): boolean => {
-		this.writes++;
-		this.bytes += text.length;
-		return true;
-	};
-
-	on(): this {
-		return this;
-	}
-
-	off(): this {
-		return this;
-	}
-
-	removeListener(): this {
-		return this;
-	}
-}
-
-class Keys {
-	isTTY = true;
-	setEncoding(): void {}
-	setRawMode(): void {}
-	resume(): void {}
-	pause(): void {}
-	ref(): void {}
-	unref(): void {}
-	read(): null {
-		return null;
-	}
-
-	on(): this {
-		return this;
-	}
-
-	off(): this {
-		return this;
-	}
-
-	removeListener(): this {
-		return this;
-	}
-
-	addListener(): this {
-		return this;
-	}
-}
+const {FakeStdin, FakeStdout} = await import('../devtools/fake-terminal.js');
 
 /** The events of `ms` of a run: every tick, each of 4 slots finishes a file and starts the next, with progress between. */
 function feeder(emit: (event: RunEvent) => void): () => void {
@@ -159,10 +106,10 @@ const session = new Session({
 	}),
 });
 await session.load();
-const screen = new Screen();
+const screen = new FakeStdout(Number(values.columns), Number(values.rows), 2);
 const theme = makeTheme({ascii: false, color: true});
 const instance = render(React.createElement(ThemeProvider, {theme, children: React.createElement(App, {session, onQuit: () => undefined})}), {
-	stdout: screen as unknown as NodeJS.WriteStream, stdin: new Keys() as unknown as NodeJS.ReadStream, maxFps, exitOnCtrlC: false, patchConsole: false,
+	stdout: screen as unknown as NodeJS.WriteStream, stdin: new FakeStdin() as unknown as NodeJS.ReadStream, maxFps, exitOnCtrlC: false, patchConsole: false,
 });
 const running = session.start('manual');
 await new Promise(resolve => setTimeout(resolve, 100));

@@ -2,58 +2,16 @@
  * A terminal for tests: Ink renders the window into a fake stdout with explicit columns and rows
  * (ink-testing-library's has no rows), and keys are pressed by their names in the key map.
  */
-import {EventEmitter} from 'node:events';
 import React, {act} from 'react';
 import {render, type Instance} from 'ink';
 import {vi} from 'vitest';
 import {ThemeProvider, makeTheme, type Theme} from '../../source/components/theme.js';
 import {bindingFor, sequenceOf, type Action, type Screen} from '../../source/keymap.js';
+import {FakeStdin, FakeStdout} from '../../devtools/fake-terminal.js';
+
+export {FakeStdin, FakeStdout} from '../../devtools/fake-terminal.js';
 
 (globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
-
-export class FakeStdout extends EventEmitter {
-	readonly frames: string[] = [];
-	isTTY = true;
-	constructor(public columns: number, public rows: number) {
-		super();
-	}
-
-	write = (frame: string): boolean => {
-		this.frames.push(frame);
-		return true;
-	};
-
-	lastFrame = (): string => this.frames.at(-1) ?? '';
-
-	resize(columns: number, rows: number): void {
-		this.columns = columns;
-		this.rows = rows;
-		this.emit('resize');
-	}
-}
-
-export class FakeStdin extends EventEmitter {
-	isTTY = true;
-	private data: string | null = null;
-	write = (data: string): void => {
-		this.data = data;
-		this.emit('readable');
-		this.emit('data', data);
-	};
-
-	read = (): string | null => {
-		const {data} = this;
-		this.data = null;
-		return data;
-	};
-
-	setEncoding(): void {}
-	setRawMode(): void {}
-	resume(): void {}
-	pause(): void {}
-	ref(): void {}
-	unref(): void {}
-}
 
 export type Terminal = {
 	stdout: FakeStdout;
