@@ -43,6 +43,32 @@ describe('FileSink', () => {
 		});
 	}
 
+	it('writes a large file on this thread while the disk is quick, and through the thread pool once it is slow', async () => {
+		/** Counts the calls made on this thread. */
+		class CountingPace extends DiskPace {
+			calls = 0;
+			override direct<T>(call: () => T): T {
+				this.calls++;
+				return super.direct(call);
+			}
+		}
+
+		const folder = await tempDir();
+		const data = pattern(3 * 1024 * 1024, 5);
+		for (const slow of [false, true]) {
+			const disk = new CountingPace();
+			disk.slow = slow;
+			const path = join(folder, slow ? 'slow' : 'quick');
+			const sink = new FileSink(path, false, false, disk, () => undefined);
+			await feed(sink, data, 65_536);
+			await sink.finish(1_700_000_000);
+			await sink.close();
+			expect((await readFile(path)).equals(data)).toBe(true);
+			// Quick: the open, twelve batches of 256 KiB, the futimes and the close; slow: none of them here.
+			expect(disk.calls).toBe(slow ? 0 : 15);
+		}
+	});
+
 	it('leaves what came on disk when the transfer fails, for a resume', async () => {
 		const folder = await tempDir();
 		const data = pattern(600_000, 3);
