@@ -19,10 +19,14 @@ export function passivePort(reply: Reply): number {
 /**
  * Where a plain data connection reads: one buffer for good, instead of a new one per read (a
  * large download is then a copy into the file's batches, not a page-faulted allocation for
- * every 64 KiB). What reads it must copy what it keeps before returning.
+ * every read). What reads it must copy what it keeps before returning. 256 KiB, a file batch:
+ * a 1 GB pull (4 connections, 5-6 rounds, median) took 1.20 s with 64 KiB reads, 0.87 s with
+ * 128 KiB, 0.78 s with 256 KiB and 1.04 s with 1 MiB (four of those no longer fit a CPU's cache).
  */
+const inflowBytes = 256 * 1024;
+
 export class Inflow {
-	readonly buffer = Buffer.allocUnsafe(64 * 1024);
+	readonly buffer = Buffer.allocUnsafe(inflowBytes);
 	/** Returns false to pause the socket. */
 	handler?: (chunk: Buffer) => boolean;
 	/** Copies of anything read before a handler was there to take it. */
