@@ -5,7 +5,7 @@ import type {AddressInfo, Socket} from 'node:net';
 import path from 'node:path';
 import {getCertificate} from './ftp-server/certificate.js';
 import {installCommands} from './ftp-server/commands.js';
-import {createFileSystem} from './ftp-server/file-system.js';
+import {createFileSystem, type BreakReads} from './ftp-server/file-system.js';
 import {FtpSrvClass, silentLog, type FtpSrv, type LoginData, type LoginResult} from './ftp-server/internals.js';
 import {createState, trackSocket, type ServerState} from './ftp-server/state.js';
 
@@ -27,6 +27,8 @@ export type FtpServerOptions = {
 	statListing?: boolean;
 	/** Raw listing lines added to a folder (by its path, `/` or `/u`), to play a hostile server. */
 	extraLines?: Record<string, {list?: string[]; mlsd?: string[]}>;
+	/** Downloads that fail part-way with a 551, for tests of a transfer that breaks (counted over all sessions). */
+	breakReads?: BreakReads;
 };
 
 export type FtpTestServer = {
@@ -63,7 +65,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<FtpTest
 	ftp.disconnectClient = (id) => disconnect(ftp, id);
 	ftp.on('login', (data: LoginData, resolve: (result: LoginResult) => void, reject: (error: Error) => void) => {
 		if (!loginAccepted(options, data)) return reject(new Error('Login incorrect.'));
-		resolve({fs: createFileSystem(data.connection, root)});
+		resolve({fs: createFileSystem(data.connection, root, options.breakReads)});
 	});
 	limitConnections(ftp, state, options.maxConnections);
 	await ftp.listen();

@@ -1,10 +1,35 @@
 // ftp-srv's FileSystem, with a path resolution that keeps backslashes (ftp-srv turns `\` into `/`).
 import path from 'node:path';
+import {Transform} from 'node:stream';
 import {FileSystemClass, type Connection, type FileSystem} from './internals.js';
 
-export function createFileSystem(connection: Connection, root: string): FileSystem {
+/** Downloads that fail part-way: after `afterBytes` of a file the server's read fails (ftp-srv then answers 551), `times` times in all. */
+export type BreakReads = {afterBytes: number; times: number};
+
+export function createFileSystem(connection: Connection, root: string, breakReads?: BreakReads): FileSystem {
 	const fileSystem = new FileSystemClass(connection, {root, cwd: '/'});
 	fileSystem._resolvePath = (given = '.') => resolvePath(fileSystem.root, fileSystem.cwd, given);
+	if (breakReads) {
+		const read = fileSystem.read.bind(fileSystem);
+		fileSystem.read = async (fileName, options) => {
+			const opened = await read(fileName, options);
+			if (breakReads.times <= 0) return opened;
+			breakReads.times--;
+			let sent = 0;
+			const broken = new Transform({
+				transform(chunk: Buffer, _encoding, callback) {
+					const room = breakReads.afterBytes - sent;
+					sent += chunk.length;
+					if (room >= chunk.length) return callback(null, chunk);
+					if (room > 0) this.push(chunk.subarray(0, room));
+					opened.stream.destroy();
+					callback(new Error('read error on the server disk (test)'));
+				},
+			});
+			return {...opened, stream: opened.stream.pipe(broken)};
+		};
+	}
+
 	return fileSystem;
 }
 

@@ -2,6 +2,7 @@
 import {createRequire} from 'node:module';
 import type {EventEmitter} from 'node:events';
 import type {Server, Socket} from 'node:net';
+import type {Readable} from 'node:stream';
 import type {SecureContextOptions} from 'node:tls';
 
 const requireFromFtpSrv = createRequire(createRequire(import.meta.url).resolve('ftp-srv'));
@@ -28,6 +29,7 @@ export type FileSystem = {
 	root: string;
 	cwd: string;
 	_resolvePath(path?: string): {clientPath: string; fsPath: string};
+	read(fileName: string, options: {start?: number}): Promise<{stream: Readable; clientPath: string}>;
 };
 
 export type Connector = {
