@@ -43,6 +43,27 @@ describe('network faults', () => {
 		});
 	}
 
+	it('a download the server breaks off with a failure reply after part of the file is retried and resumed, whichever side tells first', async () => {
+		const source = await tempDir();
+		await writeTree(source, {'u/big.bin': {content: big, mtime: new Date('2026-11-20T03:00:00Z')}});
+		// ftp-srv sends the first 1 MiB, then answers "551 read error…" and closes the data connection: twice.
+		const server = await startFtpServer({root: source, breakReads: {afterBytes: 1024 * 1024, times: 2}});
+		try {
+			const backup = await tempDir();
+			const events: RunEvent[] = [];
+			const summary = await runBackup({job: makeJob(server, backup, {connections: 1, retries: 3}), backoffMs: fast, onEvent: event => events.push(event)});
+			expect(summary.outcome).toBe('success');
+			expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
+			const retries = events.filter(event => event.type === 'retry');
+			expect(retries).toHaveLength(2);
+			for (const retry of retries) expect(retry.type === 'retry' && retry.reason).toMatch(/^the transfer broke after \d+ bytes: 551 /);
+			const log = await readFile(join(backup, 'packrat-transfer.log'), 'utf8');
+			expect(log).toMatch(/\tdownload\t\/u\/big\.bin\t\d+\t\d+\tresumed at byte [1-9]\d*/);
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('a server restart in the middle of the run is ridden out', async () => {
 		await withProxy(true, async proxy => {
 			const backup = await tempDir();

@@ -7,7 +7,7 @@
 import type {Socket} from 'node:net';
 import type {ConnectionOptions, TLSSocket} from 'node:tls';
 import {parseFtpTime, parseListing, type ListedEntry} from '../listing-parse.js';
-import {Control, FtpReplyError, type Reply} from './control.js';
+import {ConnectionLost, Control, FtpReplyError, type Reply} from './control.js';
 import {Inflow, openData, passivePort, readData} from './data.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
@@ -150,6 +150,15 @@ export class FtpClient {
 		}
 
 		this.control.data = socket;
+		let received = 0;
+		const counted = (chunk: Buffer) => {
+			received += chunk.length;
+			return take(chunk);
+		};
+
+		const reading = readData(socket, counted, tls ? undefined : this.inflow).then(() => {
+			this.control.data = undefined; // From here the control connection's own timeout guards the wait.
+		});
 		try {
 			// Both must end well; the first to fail tells why (a cut data connection, not the server's
 			// later complaint about it; a refusal, not the data connection that then never starts).
@@ -159,11 +168,10 @@ export class FtpClient {
 					if (--pending === 0) resolve();
 				};
 
-				final.then(done, reject);
-				readData(socket, take, tls ? undefined : this.inflow).then(() => {
-					this.control.data = undefined; // From here the control connection's own timeout guards the wait.
-					done();
-				}, reject);
+				final.then(done, (error: unknown) => {
+					void brokenOrRefused(error, () => received, reading).then(reject);
+				});
+				reading.then(done, reject);
 			});
 		} finally {
 			socket.destroy();
@@ -184,4 +192,24 @@ export class FtpClient {
 		this.passive = 'PASV';
 		return reply;
 	}
+}
+
+/** How long a failure reply waits for data already on its way over the data connection. */
+const dataGraceMs = 100;
+
+/**
+ * What a failure reply to a transfer stands for. Before any data, a refusal (550: no such file).
+ * Once data has come, the transfer breaking (a server that could not send the rest: vsftpd's 426,
+ * ftp-srv's 551), which another attempt resumes: so a reply that comes before data the server sent
+ * first waits a moment for the data connection to end, and its bytes to be counted.
+ */
+async function brokenOrRefused(error: unknown, received: () => number, reading: Promise<void>): Promise<unknown> {
+	if (!(error instanceof FtpReplyError)) return error;
+	if (received() === 0) {
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([reading.catch(() => undefined), new Promise(resolve => (timer = setTimeout(resolve, dataGraceMs)))]);
+		clearTimeout(timer);
+	}
+
+	return received() > 0 ? new ConnectionLost(`the transfer broke after ${received()} bytes: ${error.message}`) : error;
 }
