@@ -11,6 +11,8 @@ import {performance} from 'node:perf_hooks';
 
 /** The average direct call (a file's open-write-close, its link and unlink, a mkdir) above which the disk is slow. */
 export const slowAverageMs = 0.4;
+/** A write counts as one call per this many bytes in the average: a large file's 256 KiB batch is four small files' worth of copying, not one slow call. */
+export const bytesPerCall = 64 * 1024;
 /** One call this long is a stall whatever the average. */
 export const stallMs = 20;
 const weight = 1 / 32;
@@ -20,14 +22,14 @@ export class DiskPace {
 	/** Moving average of direct calls, in ms. */
 	averageMs = 0;
 
-	/** Run `call` on this thread, and note how long it took. */
-	direct<T>(call: () => T): T {
+	/** Run `call` on this thread, and note how long it took; `bytes`, when it writes them, makes it count as that many calls' worth of copying. */
+	direct<T>(call: () => T, bytes = 0): T {
 		const started = performance.now();
 		try {
 			return call();
 		} finally {
 			const ms = performance.now() - started;
-			this.averageMs += (ms - this.averageMs) * weight;
+			this.averageMs += (ms / Math.max(1, bytes / bytesPerCall) - this.averageMs) * weight;
 			if (this.averageMs > slowAverageMs || ms > stallMs) this.slow = true;
 		}
 	}

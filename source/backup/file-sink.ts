@@ -219,7 +219,7 @@ export class FileSink {
 			try {
 				this.pace.direct(() => {
 					for (let rest = unwritten(out, writevSync(fd, out)); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
-				});
+				}, out.reduce((sum, part) => sum + part.length, 0));
 				this.refill(out);
 			} catch (error) {
 				this.failure ??= error;

@@ -1,7 +1,7 @@
 import {readdir, readFile, utimes, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {DiskPace, slowAverageMs, stallMs} from '../../source/backup/disk-pace.js';
+import {bytesPerCall, DiskPace, slowAverageMs, stallMs} from '../../source/backup/disk-pace.js';
 import {SafeTree} from '../../source/backup/local.js';
 import {tempDir} from '../helpers/fixture.js';
 
@@ -25,6 +25,17 @@ describe('DiskPace', () => {
 		for (let index = 0; index < 40 && !pace.slow; index++) pace.direct(() => busy(slowAverageMs * 2));
 		expect(pace.slow).toBe(true);
 		pace.direct(() => 0);
+		expect(pace.slow).toBe(true);
+	});
+
+	it('counts a large write as the calls its bytes are worth, but still turns on one that stalls', () => {
+		const pace = new DiskPace();
+		// Ten 256 KiB writes that take twice the slow average: four calls' worth each, so they count as half of it
+		// (counted as one call each, ten of them would bring the average to about 0.27 × 0.8 ms, over the bound below).
+		for (let index = 0; index < 10; index++) pace.direct(() => busy(slowAverageMs * 2), 4 * bytesPerCall);
+		expect(pace.slow).toBe(false);
+		expect(pace.averageMs).toBeLessThan(slowAverageMs / 2);
+		pace.direct(() => busy(stallMs + 1), 4 * bytesPerCall);
 		expect(pace.slow).toBe(true);
 	});
 
