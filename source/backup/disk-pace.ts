@@ -33,4 +33,9 @@ export class DiskPace {
 			if (this.averageMs > slowAverageMs || ms > stallMs) this.slow = true;
 		}
 	}
+
+	/** `now` on this thread while the disk is quick (see direct), else `later` through the thread pool. */
+	async call<T>(now: () => T, later: () => Promise<T>): Promise<T> {
+		return this.slow ? later() : this.direct(now);
+	}
 }

@@ -41,6 +41,12 @@ function release(parts: readonly Buffer[]): void {
 	}
 }
 
+/** Write all of `parts` now (a short write, rare on some file systems, is followed by the rest). */
+function writeAllSync(fd: number, parts: readonly Buffer[]): void {
+	if (parts.length === 0) return;
+	for (let rest = unwritten(parts, writevSync(fd, parts)); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
+}
+
 /** What a short write (rare, on some file systems) left of `parts`, as one buffer; empty when all went. */
 function unwritten(parts: readonly Buffer[], written: number): Buffer {
 	let total = 0;
@@ -141,9 +147,7 @@ export class FileSink {
 		}
 
 		const fd = await this.open();
-		if (mtime === undefined) return;
-		if (this.pace.slow) await futimesAsync(fd, mtime, mtime);
-		else this.pace.direct(() => futimesSync(fd, mtime, mtime));
+		if (mtime !== undefined) await this.pace.call(() => futimesSync(fd, mtime, mtime), async () => futimesAsync(fd, mtime, mtime));
 	}
 
 	/** Close the file (after finish, or after a failure: what was written stays for a resume). */
@@ -163,10 +167,7 @@ export class FileSink {
 		const fd = await this.fd.catch(() => undefined);
 		this.fd = undefined;
 		this.fdNumber = undefined;
-		if (fd !== undefined) {
-			if (this.pace.slow) await closeAsync(fd);
-			else this.pace.direct(() => closeSync(fd));
-		}
+		if (fd !== undefined) await this.pace.call(() => closeSync(fd), async () => closeAsync(fd));
 
 		this.giveBack();
 	}
@@ -185,7 +186,7 @@ export class FileSink {
 		this.onOpen();
 		try {
 			const out = this.takeWaiting();
-			for (let rest = unwritten(out, out.length > 0 ? writevSync(fd, out) : 0); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
+			writeAllSync(fd, out);
 			if (mtime !== undefined) futimesSync(fd, mtime, mtime);
 			release(out);
 			this.current = undefined;
@@ -217,9 +218,7 @@ export class FileSink {
 		const fd = this.fdNumber;
 		if (fd !== undefined && !this.pace.slow) {
 			try {
-				this.pace.direct(() => {
-					for (let rest = unwritten(out, writevSync(fd, out)); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
-				}, out.reduce((sum, part) => sum + part.length, 0));
+				this.pace.direct(() => writeAllSync(fd, out), out.reduce((sum, part) => sum + part.length, 0));
 				this.refill(out);
 			} catch (error) {
 				this.failure ??= error;

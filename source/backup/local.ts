@@ -104,16 +104,16 @@ export class SafeTree {
 		// where the disk has no hard links (exFAT, some network shares) lstat and rename do it.
 		if (this.links) {
 			try {
-				if (this.pace.slow) {
-					await link(temporary, target);
-					await unlink(temporary);
-				} else {
-					this.pace.direct(() => {
+				await this.pace.call(
+					() => {
 						linkSync(temporary, target);
 						unlinkSync(temporary);
-					});
-				}
-
+					},
+					async () => {
+						await link(temporary, target);
+						await unlink(temporary);
+					},
+				);
 				return undefined;
 			} catch (error) {
 				const code = (error as NodeJS.ErrnoException).code;
@@ -156,8 +156,7 @@ export class SafeTree {
 	private async makeFolder(next: string, parent: string, part: string): Promise<void> {
 		// The common case, a folder not there yet, is one mkdir; only a name already taken is looked at.
 		try {
-			if (this.pace.slow) await mkdir(next);
-			else this.pace.direct(() => mkdirSync(next));
+			await this.pace.call(() => mkdirSync(next), async () => mkdir(next));
 			return;
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -140,9 +140,11 @@ export class FtpClient {
 		}
 
 		const tls = this.protected ? {...this.options.tls, session: (this.control.socket as TLSSocket).getSession?.()} : undefined;
+		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
+		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
 		try {
-			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, tls ? undefined : this.inflow);
+			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, inflow);
 		} catch (error) {
 			// The server may wait for this connection a long time: this control connection is spent.
 			this.control.close();
@@ -156,7 +158,7 @@ export class FtpClient {
 			return take(chunk);
 		};
 
-		const reading = readData(socket, counted, tls ? undefined : this.inflow).then(() => {
+		const reading = readData(socket, counted, inflow).then(() => {
 			this.control.data = undefined; // From here the control connection's own timeout guards the wait.
 		});
 		try {
