@@ -34,7 +34,7 @@ const {SettingsStore} = await import('../source/settings/store.js');
 const {reduce, idleProgress} = await import('../source/backup/progress.js');
 const {FakeStdin, FakeStdout} = await import('../devtools/fake-terminal.js');
 
-/** The events of `ms` of a run: every tick, each of 4 slots finishes a file and starts the next, with progress between. */
+/** The events of one 10 ms tick of a run: files on 4 slots in turn, each started, half done and finished. */
 function feeder(emit: (event: RunEvent) => void): () => void {
 	let file = 0;
 	const perTick = Math.max(1, Math.round(filesPerSecond / 100));

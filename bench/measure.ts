@@ -33,6 +33,13 @@ function field(text: string, name: string): number | undefined {
 	return match ? Number(match[1]) : undefined;
 }
 
+/** CPU (user+sys) and peak RSS from what `time -v` wrote; undefined where it says nothing. */
+export function gnuTimeFigures(text: string): {cpuMs?: number; rssKiB?: number} {
+	const user = field(text, 'User time \\(seconds\\)');
+	const system = field(text, 'System time \\(seconds\\)');
+	return {cpuMs: user === undefined || system === undefined ? undefined : (user + system) * 1000, rssKiB: field(text, 'Maximum resident set size \\(kbytes\\)')};
+}
+
 async function vmHwm(pid: number): Promise<number | undefined> {
 	try {
 		return field(await readFile(`/proc/${pid}/status`, 'utf8'), 'VmHWM');
@@ -71,11 +78,5 @@ export async function measure(run: Command, logFile: string, serverCpu?: () => P
 	if (!useTime) return {wallMs, rssKiB: peak, exitCode, busyBefore, busyDuring, serverCpuMs};
 	const text = await readFile(timeFile, 'utf8').catch(() => '');
 	await rm(timeFile, {force: true});
-	const user = field(text, 'User time \\(seconds\\)');
-	const system = field(text, 'System time \\(seconds\\)');
-	return {
-		wallMs, exitCode, busyBefore, busyDuring, serverCpuMs,
-		rssKiB: field(text, 'Maximum resident set size \\(kbytes\\)'),
-		cpuMs: user === undefined || system === undefined ? undefined : (user + system) * 1000,
-	};
+	return {wallMs, exitCode, busyBefore, busyDuring, serverCpuMs, ...gnuTimeFigures(text)};
 }

@@ -8,6 +8,7 @@ import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {createConnection, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {reapedCpuMs} from './proc.js';
 
 export type Server = {
 	kind: 'vsftpd' | 'ftp-srv';
@@ -25,23 +26,6 @@ export type Server = {
 	cpuMs(): Promise<number | undefined>;
 	stop(): Promise<void>;
 };
-
-const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100;
-
-/**
- * CPU of process `pid` and of its children it has waited for (vsftpd's master reaps each session,
- * whose own CPU includes the session's helper process), in ms, once no session is left (at most 2 s).
- */
-async function reapedCpuMs(pid: number): Promise<number | undefined> {
-	const children = async () => (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim();
-	for (let waited = 0; waited < 2000 && (await children()) !== ''; waited += 20) await new Promise(resolve => setTimeout(resolve, 20));
-	const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-	if (!stat) return undefined;
-	// After the command name (in parentheses, which may hold spaces): utime, stime, cutime, cstime are fields 14 to 17.
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
-	return (ticks * 1000) / clockTicks;
-}
 
 export type ServerOptions = {
 	root: string;

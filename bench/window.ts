@@ -9,12 +9,13 @@
  * Measured only when source/window.tsx is a real window.
  */
 import {spawn, spawnSync} from 'node:child_process';
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {mkdir, readFile, rm} from 'node:fs/promises';
 import {delimiter, dirname, join} from 'node:path';
 import {historyPath} from '../source/backup/history.js';
 import {median} from './stats.js';
-import {measure} from './measure.js';
+import {gnuTimeFigures, measure} from './measure.js';
+import {leafOf, threadsCpuMs} from './proc.js';
 import {timedPull, sampleLine, type Target} from './rounds.js';
 import type {Tool} from './tools.js';
 import {compare, describe, identical, packratOwn} from './verify.js';
@@ -31,34 +32,6 @@ const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 type WindowRun = {wallMs: number; cpuMs?: number; backupCpuMs?: number; rssKiB?: number; check: string; ok: boolean};
-
-/** The first child of `pid` (script → time → node), or undefined. */
-function childOf(pid: number): number | undefined {
-	try {
-		const first = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
-		return first ? Number(first) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-/** The last process down the chain of first children from `pid`: the window's node under script and time. */
-function leafOf(pid: number): number {
-	let current = pid;
-	for (let next = childOf(current); next !== undefined; next = childOf(current)) current = next;
-	return current;
-}
-
-/** CPU time of all the threads of `pid` so far, in ms (the first field of each thread's schedstat is ns on a CPU), or undefined. */
-export function threadsCpuMs(pid: number): number | undefined {
-	try {
-		let ns = 0;
-		for (const task of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-		return ns / 1e6;
-	} catch {
-		return undefined;
-	}
-}
 
 /** One backup by the window: start it, press n, wait for the run in the history, press q. */
 async function windowPull(repo: string, work: string, target: Target, dest: string, round: number): Promise<WindowRun> {
@@ -99,10 +72,8 @@ async function windowPull(repo: string, work: string, target: Target, dest: stri
 	const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
 	const text = await readFile(timeFile, 'utf8').catch(() => '');
 	await rm(timeFile, {force: true});
-	const field = (name: string) => Number(new RegExp(`${name}:\\s*([\\d.]+)`).exec(text)?.[1] ?? Number.NaN);
-	const cpu = (field('User time \\(seconds\\)') + field('System time \\(seconds\\)')) * 1000;
 	const verdict = await compare(target.source, dest, 0.05, packratOwn);
-	return {wallMs, cpuMs: Number.isFinite(cpu) ? cpu : undefined, backupCpuMs, rssKiB: field('Maximum resident set size \\(kbytes\\)') || undefined, check: describe(verdict), ok: identical(verdict)};
+	return {wallMs, ...gnuTimeFigures(text), backupCpuMs, check: describe(verdict), ok: identical(verdict)};
 }
 
 export async function measureWindow(repo: string, work: string, packrat: Tool, target: Target, rounds: number, log: (line: string) => void): Promise<string> {
@@ -140,7 +111,7 @@ export async function measureWindow(repo: string, work: string, packrat: Tool, t
 
 	return [
 		heading.trimEnd(), '',
-		`The same first pull of \`${target.name}\` by \`packrat run\` and by the window on a pseudo-terminal (100×30, \`n\`, then \`q\` once the run is in the history). CPU = user+sys by GNU time for whole processes; for the backup alone, the CPU clocks of all the window's threads (/proc/PID/task/*/schedstat) from the key press to the run in the history. The window is left open for days and starts once, so each backup costs the backup-alone figure; the whole process adds the window's start-up and about 2 s idle.`, '',
+		`The same first pull of \`${target.name}\` by \`packrat run\` and by the window on a pseudo-terminal (100×30, \`n\`, then \`q\` once the run is in the history). CPU = user+sys by GNU time for whole processes; for the backup alone, the CPU clocks of all the window's threads (/proc/PID/task/TID/schedstat) from the key press to the run in the history. The window is left open for days and starts once, so each backup costs the backup-alone figure; the whole process adds the window's start-up and about 2 s idle.`, '',
 		'| round | headless CPU (s) | window: the backup alone (s) | window: whole process (s) | window wall (s) | window check |', '|---:|---:|---:|---:|---:|---|', ...lines, '',
 		`Medians. The backup in an open window: ${verdict(median(backup))}. The window's whole process, start-up and idle included: ${verdict(median(whole))}.`,
 		...(startup !== undefined && a !== undefined ? [`The headless figure includes packrat's own start-up, ${(startup / 1000).toFixed(2)} s (\`packrat run\` into a folder whose parent is missing, which stops right after the settings are read); against the headless run without it, the backup in an open window costs ${verdict(median(backup), a - startup, 'that')}.`] : []), '',

@@ -51,6 +51,8 @@ export async function startFtpServer(options: FtpServerOptions): Promise<FtpTest
 	const tls = options.tls ?? 'none';
 	const certificate = tls === 'none' ? undefined : await getCertificate();
 
+	// The server's own count of broken reads, over all its sessions (the caller's object is left as it was).
+	const breakReads = options.breakReads && {...options.breakReads};
 	const ftp = withoutSignalHandlers(
 		() =>
 			new FtpSrvClass({
@@ -65,7 +67,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<FtpTest
 	ftp.disconnectClient = (id) => disconnect(ftp, id);
 	ftp.on('login', (data: LoginData, resolve: (result: LoginResult) => void, reject: (error: Error) => void) => {
 		if (!loginAccepted(options, data)) return reject(new Error('Login incorrect.'));
-		resolve({fs: createFileSystem(data.connection, root, options.breakReads)});
+		resolve({fs: createFileSystem(data.connection, root, breakReads)});
 	});
 	limitConnections(ftp, state, options.maxConnections);
 	await ftp.listen();
