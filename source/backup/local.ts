@@ -135,8 +135,8 @@ export class SafeTree {
 		return aside;
 	}
 
-	/** The file at `root/parts…` when it is a regular file (never through a symlink). */
-	async existing(parts: readonly string[]): Promise<Stats | undefined> {
+	/** The file at `root/parts…` when it is a regular file (never through a symlink). Looked at now: lstat is one short call. */
+	existing(parts: readonly string[]): Stats | undefined {
 		let path = this.root;
 		for (let index = 0; index < parts.length - 1; index++) {
 			path = join(path, parts[index]!);
