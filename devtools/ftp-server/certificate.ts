@@ -15,6 +15,11 @@ export function getCertificate(): Promise<Certificate> {
 	return cached;
 }
 
+/** A new certificate every call, for a test that needs two that differ (a data connection's and the control's). */
+export function newCertificate(): Promise<Certificate> {
+	return createCertificate();
+}
+
 async function createCertificate(): Promise<Certificate> {
 	const now = Date.now();
 	const pems = await generate([{name: 'commonName', value: 'localhost'}], {
