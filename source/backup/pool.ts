@@ -5,7 +5,6 @@
  */
 import {CancelledError, PackratError, ftpCode, isTransient, replyText} from './errors.js';
 import type {RunEvent} from './events.js';
-import {escapeControl} from './names.js';
 import type {FtpClient} from './ftp/client.js';
 import {connect, connectFailure, type ServerConfig} from './remote.js';
 
@@ -106,7 +105,7 @@ export class Pool {
 				slot.client?.close();
 				slot.client = undefined;
 				if (attempt > this.options.retries) {
-					throw new PackratError(`gave up on ${escapeControl(what)} after ${attempt} attempts: ${escapeControl(replyText(error))}`, 'server');
+					throw new PackratError(`gave up on ${what} after ${attempt} attempts: ${replyText(error)}`, 'server');
 				}
 
 				const delayMs = this.backoff(attempt);
