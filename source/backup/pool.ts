@@ -136,3 +136,26 @@ export async function connectFirst(config: ServerConfig, decide?: Parameters<typ
 		throw connectFailure(error, config);
 	}
 }
+
+/**
+ * Look at the root on the first client, before the other connections are made, so that a missing
+ * root costs one login rather than one per connection. `CWD` is the cheap look; where the server
+ * refuses it, the root's listing decides, as in the scan. Anything but a refusal of both is left to
+ * the scan and its retries. A missing root closes the client and throws the settings fault.
+ */
+export async function checkRoot(client: FtpClient, root: string, mlsd: boolean): Promise<void> {
+	try {
+		await client.cd(root);
+		return;
+	} catch (error) {
+		if ((ftpCode(error) ?? 0) < 500) return;
+	}
+
+	try {
+		await client.listText(root, mlsd);
+	} catch (error) {
+		if ((ftpCode(error) ?? 0) < 500) return;
+		client.close();
+		throw new PackratError(`the root path ${root} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
+	}
+}

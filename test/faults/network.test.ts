@@ -2,6 +2,7 @@ import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
+import {startHostileServer} from '../../devtools/hostile-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
 import type {RunEvent} from '../../source/backup/events.js';
 import {runBackup} from '../../source/backup/run.js';
@@ -102,6 +103,19 @@ describe('network faults', () => {
 			expect(Date.now() - started).toBeLessThan(10_000);
 			expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
 		});
+	});
+
+	it('a missing root path is one login and one clear line, before the other connections are opened', async () => {
+		const server = await startHostileServer({files: {'/u/a.txt': 'a'}, mlsd: true});
+		try {
+			const summary = await runBackup({job: makeJob(server, await tempDir(), {connections: 4, retries: 5, server: {host: '127.0.0.1', port: server.port, user: 'u', password: 'p', tls: 'none', root: '/nope', timeoutMs: 5000}}), backoffMs: fast});
+			expect(summary).toMatchObject({outcome: 'failed', failure: 'config', setting: 'server.root'});
+			expect(summary.reason).toMatch(/^the root path \/nope cannot be listed on the server \(550 .*\): check server\.root$/);
+			expect(server.accepted).toBe(1);
+			expect(server.commands.filter(command => command.startsWith('USER '))).toHaveLength(1);
+		} finally {
+			await server.close();
+		}
 	});
 
 	it('a wrong password is one attempt and one clear line, with no retry storm', async () => {
