@@ -6,6 +6,7 @@ import {writeTree, type TreeFile} from '../../devtools/sample-data.js';
 import {startVsftpd, vsftpdMissing} from '../../devtools/vsftpd.js';
 import {runBackup} from '../../source/backup/run.js';
 import {exportRows, makeJob, tempDir, tree} from '../helpers/fixture.js';
+import {needTool, skipWithout} from '../helpers/tools.js';
 
 const when = new Date('2026-11-20T03:00:00Z');
 const deep = Array.from({length: 20}, (_, index) => `level ${index + 1}`).join('/');
@@ -66,7 +67,8 @@ describe('odd but legal names are kept exactly', () => {
 		});
 	}
 
-	it.skipIf(vsftpdMissing())('on a real vsftpd', async () => {
+	it.skipIf(skipWithout(vsftpdMissing(), 'the names test on vsftpd'))('on a real vsftpd', async () => {
+		needTool(vsftpdMissing());
 		const source = await oddSource();
 		await openUp(source);
 		const server = await startVsftpd(source);
