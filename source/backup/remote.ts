@@ -54,7 +54,7 @@ export async function connect(config: ServerConfig, decide?: TrustDecider): Prom
 		if (greeting.code !== 220) throw new FtpReplyError(greeting.code, greeting.message);
 		if (config.tls === 'explicit') {
 			try {
-				await control.send('AUTH TLS');
+				await control.startTls('AUTH TLS');
 			} catch (error) {
 				if (error instanceof FtpReplyError) {
 					throw new PackratError(
