@@ -3,6 +3,7 @@ import {TLSSocket} from 'node:tls';
 import {describe, expect, it} from 'vitest';
 import {getCertificate} from '../../devtools/ftp-server/certificate.js';
 import {startHostileServer, type Handler} from '../../devtools/hostile-server.js';
+import {Control} from '../../source/backup/ftp/control.js';
 import {runBackup} from '../../source/backup/run.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
 
@@ -72,5 +73,39 @@ describe('plain text sent after the 234 to AUTH TLS is never read as a reply', (
 		expect(afterAuth).toEqual([]);
 		expect(passOverTls).toEqual([]);
 		expect(held).toEqual({});
+	});
+
+	it('plain bytes held in the plain socket\'s read queue at the upgrade are dropped, not handed to TLS (where Node would fail the handshake, or abort on a decoded stream)', async () => {
+		const certificate = await getCertificate();
+		let sendJunk!: () => void;
+		const junkSent = new Promise<void>(resolve => (sendJunk = resolve));
+		const server = await startHostileServer({
+			tls: 'explicit',
+			certificate,
+			handlers: {
+				async AUTH(session) {
+					session.socket.pause(); // The ClientHello waits in the queue for the TLS side.
+					session.raw('234 Proceed with negotiation.\r\n');
+					await junkSent;
+					session.raw('230 fake login ok\r\n');
+					if (session.socket.readableLength === 0) await once(session.socket, 'readable');
+					await session.upgrade();
+				},
+			},
+		});
+		const {control} = await Control.open(server.host, server.port, 5000);
+		try {
+			expect((await control.startTls('AUTH TLS')).code).toBe(234);
+			// Reading stops (as a reader applying back-pressure would), and the plain text arrives meanwhile.
+			control.socket.pause();
+			sendJunk();
+			for (let waited = 0; control.socket.readableLength === 0 && waited < 100; waited++) await new Promise(resolve => setTimeout(resolve, 20));
+			expect(control.socket.readableLength).toBeGreaterThan(0);
+			await control.upgrade({rejectUnauthorized: false, host: server.host});
+			expect(await control.send('USER u')).toEqual({code: 331, message: '331 Password, please.'});
+		} finally {
+			control.close();
+			await server.close();
+		}
 	});
 });
