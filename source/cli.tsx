@@ -18,6 +18,7 @@ const help = `
 	  $ packrat now                   start a backup in the running window
 	  $ packrat cancel                cancel the backup going on in the window
 	  $ packrat status [--json]       the run going on, the last successful and the next backup
+	  $ packrat verify [options]      compare the backup with the server (--sample PERCENT, --json, --folder DIR)
 	  $ packrat config path           where the settings file is
 	  $ packrat config get [KEY]      show one setting, or all
 	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
@@ -48,6 +49,7 @@ const help = `
 
 /** meow reads the command line, but a plain `packrat run …` or `packrat …` (the window) is read without loading it (args.ts). */
 async function readArgs(): Promise<Parsed> {
+	if (process.argv[2] === 'verify') return {input: ['verify'], flags: {json: false, ascii: false}}; // It reads its own flags.
 	const quick = quickArgs(process.argv.slice(2));
 	if (quick) return quick;
 	const {default: meow} = await import('meow');
@@ -111,6 +113,7 @@ async function main(): Promise<number> {
 		return statusCommand({profile: cli.flags.profile, json: cli.flags.json}, out);
 	}
 
+	if (command === 'verify') return (await import('./commands/verify.js')).verifyMain(process.argv.slice(3), out);
 	if (command === 'config') return (await import('./commands/config.js')).configCommand(rest, cli.flags.profile, out);
 	if (command !== undefined) fail(`unknown command ${JSON.stringify(command)}; see packrat --help`);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {

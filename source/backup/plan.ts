@@ -14,7 +14,7 @@ export type PlannedFile = {file: RemoteFile; action: Action; reason?: string; st
 
 /** Names at the top of the backup folder that belong to packrat itself. */
 export function isReserved(name: string): boolean {
-	return name === '.packrat' || /^packrat-(transfer|errors)\.log(\.\d+)?$/.test(name) || name === 'packrat-export.tsv';
+	return name === '.packrat' || /^packrat-(transfer|errors)\.log(\.\d+)?$/.test(name) || name === 'packrat-export.tsv' || name === 'packrat-verify.tsv';
 }
 
 /** Same version: same size, same modification time to the second. */

@@ -5,7 +5,7 @@ import {netrcPassword} from '../../source/settings/password.js';
 describe('settings keys', () => {
 	it('has every key of the spec table', () => {
 		const keys = keySpecs.map(spec => spec.key);
-		for (const key of ['server.host', 'server.port', 'server.user', 'server.password', 'server.tls', 'server.fingerprint', 'server.root', 'backupFolder', 'mode', 'latestOnly', 'startAt', 'repeat', 'armed', 'connections', 'keepSnapshots', 'linkUnchanged', 'versionPattern', 'hooks.afterRun']) {
+		for (const key of ['server.host', 'server.port', 'server.user', 'server.password', 'server.tls', 'server.fingerprint', 'server.root', 'backupFolder', 'mode', 'latestOnly', 'startAt', 'repeat', 'armed', 'connections', 'keepSnapshots', 'linkUnchanged', 'versionPattern', 'hooks.afterRun', 'notify.url']) {
 			expect(keys).toContain(key);
 		}
 	});
@@ -21,6 +21,8 @@ describe('settings keys', () => {
 		['versionPattern', '(?<version>', /not a valid regular expression/],
 		['server.root', 'data', /must start with \//],
 		['server.fingerprint', 'AB:CD', /32 hex pairs/],
+		['notify.url', 'ftp://hc.example.com/x', /notify.url must be an http or https address: the address must start with http:\/\/ or https:\/\//],
+		['notify.url', 'hc-ping.com/uuid', /notify.url must be an http or https address: it is not a valid address/],
 	])('refuses %s=%s with a line naming the key', (key, value, message) => {
 		expect(() => parseValue(findKey(key)!, value)).toThrow(message);
 	});
@@ -30,6 +32,7 @@ describe('settings keys', () => {
 		expect(parseValue(findKey('latestOnly')!, 'true')).toBe(true);
 		expect(parseValue(findKey('repeat')!, 'every 6h')).toBe('every 6h');
 		expect(checkRepeat('0 3 * * 1-5')).toBeUndefined();
+		expect(parseValue(findKey('notify.url')!, 'https://hc-ping.com/5f1c')).toBe('https://hc-ping.com/5f1c');
 	});
 
 	it('finds a password in netrc by machine and login, with default as fallback', () => {
