@@ -18,6 +18,9 @@ const help = `
 	  $ packrat now                   start a backup in the running window
 	  $ packrat cancel                cancel the backup going on in the window
 	  $ packrat status [--json]       the run going on, the last successful and the next backup
+	  $ packrat versions PATH         every version of a file (or folder) in the backup folder
+	  $ packrat restore PATH [--version N | --at "YYYY-MM-DD HH:MM"] [--to DIR]
+	                                  copy a version (or a folder as it stood) out of the backup
 	  $ packrat config path           where the settings file is
 	  $ packrat config get [KEY]      show one setting, or all
 	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
@@ -46,8 +49,12 @@ const help = `
 	  $ PACKRAT_PASSWORD=… packrat run --json --folder /mnt/usb/backup
 `;
 
+const ownArgs = new Set(['versions', 'restore']);
+
 /** meow reads the command line, but a plain `packrat run …` or `packrat …` (the window) is read without loading it (args.ts). */
 async function readArgs(): Promise<Parsed> {
+	// versions and restore read their own words and flags (commands/restore-args.ts): their --version N is not meow's.
+	if (ownArgs.has(process.argv[2] ?? '')) return {input: process.argv.slice(2), flags: {json: false, ascii: false}};
 	const quick = quickArgs(process.argv.slice(2));
 	if (quick) return quick;
 	const {default: meow} = await import('meow');
@@ -111,6 +118,8 @@ async function main(): Promise<number> {
 		return statusCommand({profile: cli.flags.profile, json: cli.flags.json}, out);
 	}
 
+	if (command === 'versions') return (await import('./commands/versions.js')).versionsCommand(rest, out);
+	if (command === 'restore') return (await import('./commands/restore.js')).restoreCommand(rest, out);
 	if (command === 'config') return (await import('./commands/config.js')).configCommand(rest, cli.flags.profile, out);
 	if (command !== undefined) fail(`unknown command ${JSON.stringify(command)}; see packrat --help`);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
