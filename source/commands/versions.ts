@@ -42,7 +42,7 @@ function fileLines(found: FileCatalog, shown: string, backup: string): string[] 
 function folderLines(found: FolderCatalog, shown: string, backup: string): string[] {
 	const count = found.times.length;
 	return [
-		`${escapeControl(shown)}: ${found.files.size} ${found.files.size === 1 ? 'file' : 'files'}, ${count} ${count === 1 ? 'time' : 'times'} to restore to, in ${escapeControl(backup)}`,
+		`${escapeControl(shown.endsWith('/') ? shown : `${shown}/`)}: ${found.files.size} ${found.files.size === 1 ? 'file' : 'files'}, ${count} ${count === 1 ? 'time' : 'times'} to restore to, in ${escapeControl(backup)}`,
 		...(count === 0 ? [] : table([['#', 'As of', 'Files', 'Size'], ...found.times.map(time => [String(time.number), localTime(time.mtime), String(time.files), bytes(time.bytes)])], [0, 2, 3])),
 	];
 }
