@@ -31,12 +31,13 @@ function summaryLine(shown: string, result: RestoreResult): string {
 	const count = result.restored.length;
 	const total = result.restored.reduce((sum, item) => sum + item.size, 0);
 	const failed = result.failed.length > 0 ? `; ${result.failed.length} not restored` : '';
-	return `Restored ${count} ${count === 1 ? 'file' : 'files'} (${bytes(total)}) of ${escapeControl(shown)} as it stood at ${localTime(result.asOf)} to ${nearby(result.top)}${failed}`;
+	const when = result.asOf === undefined ? '' : ` as it stood at ${localTime(result.asOf)}`;
+	return `Restored ${count} ${count === 1 ? 'file' : 'files'} (${bytes(total)}) of ${escapeControl(shown)}${when} to ${nearby(result.top)}${failed}`;
 }
 
 function resultJson(root: string, shown: string, result: RestoreResult) {
 	return {
-		path: shown, kind: result.kind, ...(result.version === undefined ? {} : {version: result.version}), asOf: isoTime(result.asOf), to: result.top,
+		path: shown, kind: result.kind, ...(result.version === undefined ? {} : {version: result.version}), ...(result.asOf === undefined ? {} : {asOf: isoTime(result.asOf)}), to: result.top,
 		restored: result.restored.map(item => ({path: onServer(root, item.path), from: item.from, to: item.to, size: item.size, modified: isoTime(item.mtime), ...(item.taken ? {taken: item.taken} : {})})),
 		failed: result.failed.map(item => ({path: onServer(root, item.path), reason: item.reason})), skipped: result.skipped,
 	};

@@ -33,9 +33,10 @@ export type Restored = {path: string; from: string; to: string; size: number; mt
 
 export type RestoreResult = {
 	kind: 'file' | 'folder';
-	/** The version restored (a file), or the time the folder was restored to. */
+	/** The version restored (a file), or the number of the time the folder was restored to. */
 	version?: number;
-	asOf: number;
+	/** The newest mtime restored (seconds); undefined for a folder that held no file then. */
+	asOf?: number;
 	/** The real path of what DIR received: the file, the folder, or DIR itself for the root. */
 	top: string;
 	restored: Restored[];
@@ -71,7 +72,7 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 	const shown = request.shown ?? `/${request.parts.join('/')}`;
 	const found = await catalogue(request.backup, request.parts, request.folder);
 	if (!found || (found.kind === 'file' && found.versions.length === 0)) throw new NotFoundError(`${shown} is not in the backup folder ${request.backup}`);
-	const result = {kind: found.kind, restored: [], failed: [], skipped: found.skipped} as Omit<RestoreResult, 'asOf' | 'top'> & Partial<RestoreResult>;
+	const result = {kind: found.kind, restored: [], failed: [], skipped: found.skipped} as Omit<RestoreResult, 'top'> & Partial<RestoreResult>;
 	const copy = async (path: string, version: FileVersion, folder: string, name: string) => {
 		try {
 			const taken = await copyVersion(join(request.backup, ...version.where.split('/')), {size: version.size, mtime: version.mtime, stamp: localStamp(new Date(version.mtime * 1000))}, folder, name);
@@ -103,8 +104,8 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 		throw new NotFoundError(`nothing in ${shown} is from ${localTime(request.at)} or earlier: the oldest file is from ${localTime(found.times.at(-1)!.mtime)}`);
 	}
 
-	const asOf = Math.max(0, ...chosen.map(([, version]) => version.mtime));
-	const stamp = localStamp(new Date(asOf * 1000));
+	const asOf = chosen.length > 0 ? Math.max(...chosen.map(([, version]) => version.mtime)) : undefined;
+	const stamp = localStamp(asOf === undefined ? new Date() : new Date(asOf * 1000));
 	const into = await prepareDestination(request.to, request.backup);
 	const top = found.parts.length === 0 ? into : join(into, await makeFolder(into, found.parts.at(-1)!, stamp));
 	const made = new Map<string, string>([['', top]]);

@@ -185,7 +185,7 @@ describe('restoring from an incremental backup made by real runs', () => {
 		await restore({backup, parts: web.split('/'), to});
 		const folder = await folderState(to);
 		const twice = await restore({backup, parts: web.split('/'), to});
-		expect(twice.top).toBe(join(to, `Website (${localStamp(new Date(twice.asOf * 1000))})`));
+		expect(twice.top).toBe(join(to, `Website (${localStamp(new Date(twice.asOf! * 1000))})`));
 		expect(await tree(twice.top)).toEqual(await tree(join(to, 'Website')));
 		for (const [key, entry] of Object.entries(folder)) if (key.startsWith('Website')) expect((await folderState(to))[key]).toEqual(entry);
 	});

@@ -1,4 +1,4 @@
-import {readdir, readFile, readlink, symlink} from 'node:fs/promises';
+import {mkdir, readdir, readFile, readlink, symlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
@@ -24,6 +24,7 @@ describe('a restore never follows a symlink, never overwrites, never writes into
 	beforeAll(async () => {
 		const source = await tempDir();
 		await writeTree(source, {'u/a.txt': {content: 'the real a', mtime: when}, 'u/sub/b.txt': {content: 'the real b', mtime: when}});
+		await mkdir(join(source, 'u', 'sub', 'empty'));
 		const server = await startFtpServer({root: source, mlsd: true});
 		backup = await tempDir();
 		try {
@@ -98,6 +99,14 @@ describe('a restore never follows a symlink, never overwrites, never writes into
 			await expect(attempt).rejects.toThrow(PackratError);
 			await expect(attempt).rejects.toThrow(/is inside the backup folder/);
 		}
+	});
+
+	it('restores a folder that holds no file as an empty folder', async () => {
+		const to = await tempDir();
+		const result = await restore({backup, parts: ['u', 'sub', 'empty'], to});
+		expect(result).toMatchObject({kind: 'folder', restored: [], failed: [], top: join(to, 'empty')});
+		expect(result.asOf).toBeUndefined();
+		expect(await readdir(join(to, 'empty'))).toEqual([]);
 	});
 
 	it('makes a missing DIR one folder at a time', async () => {
