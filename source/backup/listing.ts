@@ -27,7 +27,7 @@ export type ScanResult = {
 	folders: number;
 	/** Every folder listed below the root, as path components, so empty ones are made too. */
 	folderParts: string[][];
-	/** Folders that could not be listed, with the reason; their files are missing from the estimate. */
+	/** Folders not (wholly) listed, with the reason: refused, or a listing line that cannot be read. */
 	unlisted: Array<{path: string; reason: string}>;
 };
 
@@ -42,6 +42,9 @@ type Work = {kind: 'list'; folder: Folder} | {kind: 'mdtm'; files: RemoteFile[]}
 /** Folders listed together with pipelined STATs, and MDTMs asked together, per round trip. */
 const statBatch = 32;
 const mdtmBatch = 100;
+
+/** Unreadable lines of one listing written to the transfer log; the rest are counted. */
+const unparsedLogged = 10;
 
 /**
  * `STAT <folder>` answers with the LIST lines on the control connection, without a data
@@ -95,7 +98,12 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 	};
 
 	const listed = (folder: Folder, {entries, unparsed}: Listing, started: number, queue: Work[]) => {
-		for (const line of unparsed) hooks.log('WARN', 'unparsed', folder.path, {reply: line});
+		for (const line of unparsed.slice(0, unparsedLogged)) hooks.log('ERROR', 'unparsed', folder.path, {reply: line});
+		if (unparsed.length > 0) {
+			const first = unparsed[0]!.length > 200 ? `${unparsed[0]!.slice(0, 200)}…` : unparsed[0]!;
+			result.unlisted.push({path: folder.path, reason: `${unparsed.length} line(s) of its listing could not be read, so entries may be missing (first: "${first}")`});
+		}
+
 		result.folders++;
 		if (folder.parts.length > 0) result.folderParts.push(folder.parts);
 		hooks.log('INFO', 'list', folder.path, {bytes: entries.length, ms: Date.now() - started});
