@@ -109,10 +109,11 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 
 	/** A folder listed and taken as it is: its entries become files, skipped entries and folders to list. */
 	const enter = (folder: Folder, {entries, unparsed}: Listing, node: Ancestor, started: number, queue: Work[], probed?: string) => {
-		for (const line of unparsed.slice(0, unparsedLogged)) hooks.log('ERROR', 'unparsed', folder.path, {reply: line});
+		// Shown cut short: a line of any length may come from a server.
+		const shown = (line: string) => (line.length > 200 ? `${line.slice(0, 200)}… (${line.length} characters)` : line);
+		for (const line of unparsed.slice(0, unparsedLogged)) hooks.log('ERROR', 'unparsed', folder.path, {reply: shown(line)});
 		if (unparsed.length > 0) {
-			const first = unparsed[0]!.length > 200 ? `${unparsed[0]!.slice(0, 200)}…` : unparsed[0]!;
-			result.unlisted.push({path: folder.path, reason: `${unparsed.length} line(s) of its listing could not be read, so entries may be missing (first: "${first}")`});
+			result.unlisted.push({path: folder.path, reason: `${unparsed.length} line(s) of its listing could not be read, so entries may be missing (first: "${shown(unparsed[0]!)}")`});
 		}
 
 		result.folders++;
