@@ -5,8 +5,8 @@
  * told apart from an honest tree that merely repeats itself (`a/a/a`, with identical leaves) by
  * following the repetition down one path before calling it a loop.
  *
- * A folder's listing is fingerprinted (every entry: kind, size, time as the server wrote it, MLSD
- * `unique` id, name). A folder whose fingerprint equals an ancestor's is held, not entered, and
+ * A folder's listing is fingerprinted (every entry: kind, name, MLSD `unique` id, and for a file
+ * its size and time as the server wrote them). A folder whose fingerprint equals an ancestor's is held, not entered, and
  * only the child that mirrors the path below that ancestor is listed (a probe); while each level
  * keeps repeating the level one period up, the probe goes on. The repetition is a loop once it
  * has held for `proofLevels` levels (at once when every entry carries a `unique` id, which no two
@@ -42,9 +42,13 @@ function proofLevels(period: number): number {
 
 /** The fingerprint of a listing, and whether every entry carries a `unique` id. */
 function fingerprint(listing: Listing): {key: string; identified: boolean} {
-	// Tabs between the fields: ids holding tabs could make two entries alike, which a server
-	// could do as easily by sending one listing twice.
-	const keys = listing.entries.map(entry => `${entry.kind}\t${entry.size}\t${entry.mtime ?? entry.rawDate ?? ''}\t${entry.id ?? ''}\t${entry.name}`);
+	// A folder's own size and time are left out: servers make them up (4096, the time of the
+	// listing), and a repeated listing must be seen as one all the same. Tabs between the fields:
+	// ids holding tabs could make two entries alike, which a server could do as easily by
+	// sending one listing twice.
+	const keys = listing.entries.map(entry =>
+		entry.kind === 'directory' ? `d\t\t\t${entry.id ?? ''}\t${entry.name}` : `${entry.kind}\t${entry.size}\t${entry.mtime ?? entry.rawDate ?? ''}\t${entry.id ?? ''}\t${entry.name}`,
+	);
 	keys.sort();
 	const hash = createHash('sha256');
 	hash.update(`${keys.length}\n`);

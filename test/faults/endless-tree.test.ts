@@ -36,9 +36,15 @@ async function cappedRun(server: HostileServer, job: Job, cap = 400): Promise<Su
 	}
 }
 
-/** A listing handler that lists `resolve(path)` instead of the folder asked for. */
-function listingAs(resolve: (path: string) => string, mlsd: boolean, unique = false): Handler {
+/**
+ * A listing handler that lists `resolve(path)` instead of the folder asked for; with `unique`, each
+ * entry carries the id of what it really is (as proftpd's dev and inode); with `restamp`, every
+ * folder entry gets a time of its own on each listing, as servers that make folder times up do.
+ */
+function listingAs(resolve: (path: string) => string, mlsd: boolean, {unique = false, restamp = false} = {}): Handler {
+	let served = 0;
 	return async (session, argument) => {
+		served++;
 		const asked = session.server.tree.resolve(session.cwd, argument.replace(/^-a(\s+|$)/, ''));
 		const path = resolve(asked);
 		const {tree} = session.server;
@@ -47,10 +53,12 @@ function listingAs(resolve: (path: string) => string, mlsd: boolean, unique = fa
 			return;
 		}
 
-		// With `unique`, each entry carries the id of the folder or file it really is (as proftpd's dev+inode).
 		const lines = mlsd ? tree.mlsdLines(path) : tree.listLines(path);
 		const names = tree.children(path).map(([name]) => name);
-		const body = lines.map((line, index) => (unique ? line.replace('; ', `;unique=${Buffer.from(resolve(`${path === '/' ? '' : path}/${names[index]}`)).toString('hex')}; `) : line));
+		const minute = String(served % 60).padStart(2, '0');
+		const body = lines
+			.map(line => (restamp && /^(d|type=dir)/.test(line) ? line.replace(/Nov 20 2026|modify=20261120030000/, mlsd ? `modify=202611200300${minute}` : `Nov 20 03:${minute}`) : line))
+			.map((line, index) => (unique ? line.replace('; ', `;unique=${Buffer.from(resolve(`${path === '/' ? '' : path}/${names[index]}`)).toString('hex')}; `) : line));
 		await sendData(session, body.map(line => `${line}\r\n`).join(''));
 	};
 }
@@ -70,10 +78,10 @@ async function errorLog(backup: string): Promise<string> {
 }
 
 describe('a folder that lists as one of its ancestors', () => {
-	for (const mlsd of [false, true]) {
-		it(`is not entered when every LIST/MLSD answers with the folder it is in (${mlsd ? 'MLSD' : 'LIST'}); the scan ends within a few listings`, async () => {
+	for (const [mlsd, restamp] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+		it(`is not entered when every ${mlsd ? 'MLSD' : 'LIST'} answers with the folder it is in${restamp ? ', folder times made up anew each time' : ''}; the scan ends within a few listings`, async () => {
 			const verb = mlsd ? 'MLSD' : 'LIST';
-			const server = await startHostileServer({files, mlsd, handlers: {[verb]: listingAs(asTheRoot, mlsd)}});
+			const server = await startHostileServer({files, mlsd, handlers: {[verb]: listingAs(asTheRoot, mlsd, {restamp})}});
 			try {
 				const backup = await tempDir();
 				const summary = await cappedRun(server, makeJob(server, backup));
@@ -107,7 +115,7 @@ describe('a folder that lists as one of its ancestors', () => {
 	});
 
 	it('is a loop at once where MLSD gives every entry a unique id', async () => {
-		const server = await startHostileServer({files: {...files, '/alice/back/': ''}, mlsd: true, handlers: {MLSD: listingAs(throughBack, true, true)}});
+		const server = await startHostileServer({files: {...files, '/alice/back/': ''}, mlsd: true, handlers: {MLSD: listingAs(throughBack, true, {unique: true})}});
 		try {
 			const backup = await tempDir();
 			const summary = await cappedRun(server, makeJob(server, backup));
