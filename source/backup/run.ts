@@ -29,6 +29,8 @@ export type Job = {
 	linkUnchanged: boolean;
 	versionPattern?: string;
 	retries: number;
+	/** Folder levels below the root that are listed (`maxDepth`); 64 when not given. */
+	maxDepth?: number;
 };
 
 export type RunOptions = {
@@ -128,7 +130,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 				emit({type: 'scan', folders, files, bytes});
 			},
 			log: (level, event, path, detail) => logs.transfer(level, event, path, detail),
-		});
+		}, {maxDepth: job.maxDepth});
 		emit({type: 'scan', folders: found.folders, files: found.files.length, bytes: found.files.reduce((sum, file) => sum + file.size, 0)});
 		if (found.unlisted.length > 0) {
 			const reason = `${found.unlisted.length} folder(s) could not be listed (first: ${found.unlisted[0]!.path}: ${found.unlisted[0]!.reason}); the estimate is incomplete`;

@@ -2,6 +2,8 @@
  * The settings contract (SPEC: Settings keys). One table drives the conf JSON schema, the
  * parsing of `packrat config set KEY VALUE`, its error messages and the README.
  */
+import {defaultMaxDepth} from '../backup/loops.js';
+
 export type TlsMode = 'none' | 'explicit' | 'implicit';
 export type Mode = 'incremental' | 'full';
 
@@ -25,6 +27,7 @@ export type Settings = {
 	keepSnapshots: number;
 	linkUnchanged: boolean;
 	versionPattern?: string;
+	maxDepth: number;
 	retries: number;
 	timeoutSeconds: number;
 	hooks: {afterRun?: string};
@@ -111,6 +114,7 @@ export const keySpecs: readonly KeySpec[] = [
 	{key: 'timeoutSeconds', kind: 'integer', accepts: 'a whole number of seconds from 1 to 3600', min: 1, max: 3600, default: 30},
 	{key: 'hooks.afterRun', kind: 'string', accepts: 'a shell command'},
 	{key: 'notify.url', kind: 'string', accepts: 'an http or https address', check: checkUrl},
+	{key: 'maxDepth', kind: 'integer', accepts: 'a number of folder levels below the root, from 1 to 1000', min: 1, max: 1000, default: defaultMaxDepth},
 ];
 
 export function findKey(key: string): KeySpec | undefined {
