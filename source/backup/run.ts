@@ -2,12 +2,13 @@
  * One run: Connecting → Initializing → plan → Backing up → Finishing, as typed events, with an
  * AbortSignal to cancel. The window and `packrat run` both call this and read its events.
  */
-import {access, constants, lstat, mkdir, rename} from 'node:fs/promises';
+import {mkdir, rename} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Mode} from '../settings/keys.js';
 import {CancelledError, PackratError} from './errors.js';
 import type {Counts, RunEvent, RunListener, Summary} from './events.js';
-import {appendHistory, readHistory, stateFolderName} from './history.js';
+import {prepareFolder} from './backup-folder.js';
+import {appendHistory, readHistory} from './history.js';
 import {scan} from './listing.js';
 import {SafeTree, localStamp} from './local.js';
 import {acquireLock} from './lock.js';
@@ -52,34 +53,6 @@ export type RunContext = {
 	/** An error for the error pane: logged in both logs, emitted, counted. */
 	error: (event: string, path: string, message: string) => void;
 };
-
-/** Check that the backup folder exists (making it if needed) and can be written. */
-export async function prepareFolder(folder: string): Promise<string> {
-	try {
-		// Made when missing, but only one level: a missing parent often means an unmounted disk.
-		await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
-			if (error.code !== 'EEXIST') throw error;
-		});
-		await access(folder, constants.W_OK);
-		const state = join(folder, stateFolderName);
-		await mkdir(join(state, 'partial'), {recursive: true, mode: 0o700});
-		for (const path of [state, join(state, 'partial')]) {
-			if (!(await lstat(path)).isDirectory()) throw Object.assign(new Error(`${path} is not a folder`), {code: 'ENOTDIR'});
-		}
-
-		return state;
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			throw new PackratError(`the backup folder ${folder} does not exist, nor does the folder it would be made in (is the disk mounted?): choose another with --folder or packrat config set backupFolder DIR`, 'config', 'backupFolder');
-		}
-
-		throw new PackratError(
-			`the backup folder ${folder} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another with --folder or packrat config set backupFolder DIR`,
-			'config',
-			'backupFolder',
-		);
-	}
-}
 
 export async function runBackup(options: RunOptions): Promise<Summary> {
 	const {job} = options;
