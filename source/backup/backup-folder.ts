@@ -3,13 +3,21 @@
  * holding packrat's state folder `.packrat/` and `.packrat/partial/` as real folders. Each is
  * looked at with lstat before anything is made inside it, and so are the lock and the history
  * in it: a symlink there is refused, never followed, so nothing is ever made, written or read
- * outside the backup folder through one.
+ * outside the backup folder through one. Also the names of packrat's own files at its top.
  */
 import type {Stats} from 'node:fs';
 import {access, constants, lstat, mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {PackratError} from './errors.js';
+import {exportName} from './export.js';
 import {stateFolderName} from './history.js';
+import {errorLogName, keptRotations, transferLogName} from './logs.js';
+
+/** packrat's own files at the top of the backup folder: the logs, their rotations, the export. */
+export const ownFileNames: readonly string[] = [
+	...[transferLogName, errorLogName].flatMap(name => [name, ...Array.from({length: keptRotations}, (_, index) => `${name}.${index + 1}`)]),
+	exportName,
+];
 
 function refuseSymlink(path: string, stat: Stats | undefined): void {
 	if (stat?.isSymbolicLink()) {

@@ -13,6 +13,7 @@ import {PackratError} from './errors.js';
 import {keptName} from './kept-names.js';
 import {escapeControl} from './names.js';
 import {kindOf, moveNoReplace, type Disk} from './no-replace.js';
+import {isReserved} from './reserved.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
@@ -60,6 +61,7 @@ export class SafeTree {
 
 	/** Make `root/parts…` as real folders; a symlink in the way is refused, a file in the way is moved aside. */
 	async folder(parts: readonly string[]): Promise<string> {
+		refuseReserved(this.root, parts);
 		let path = this.root;
 		for (const part of parts) {
 			const next = join(path, part);
@@ -85,6 +87,7 @@ export class SafeTree {
 	 * older copy; returns its new name when there was one.
 	 */
 	async place(temporary: string, parts: readonly string[]): Promise<string | undefined> {
+		refuseReserved(this.root, parts);
 		const name = parts.at(-1)!;
 		const directory = await this.folder(parts.slice(0, -1));
 		const target = join(directory, name);
@@ -180,5 +183,12 @@ export class SafeTree {
 				if (error.code !== 'EEXIST' || !lstatNow(next)?.isDirectory()) throw error;
 			});
 		});
+	}
+}
+
+/** packrat's own names at the top of the tree are never written by a placement (they are renamed before: reserved.ts). */
+function refuseReserved(root: string, parts: readonly string[]): void {
+	if (parts.length > 0 && isReserved(parts[0]!)) {
+		throw new PackratError(`refused to write ${escapeControl(join(root, parts[0]!))}: the name is packrat's own at the top of the backup folder`, 'local');
 	}
 }

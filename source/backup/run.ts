@@ -7,13 +7,15 @@ import {join} from 'node:path';
 import type {Mode} from '../settings/keys.js';
 import {CancelledError, PackratError} from './errors.js';
 import type {Counts, RunEvent, RunListener, Summary} from './events.js';
-import {prepareFolder} from './backup-folder.js';
+import {prepareFolder, ownFileNames} from './backup-folder.js';
+import {DiskPace} from './disk-pace.js';
 import {appendHistory, readHistory} from './history.js';
 import {scan} from './listing.js';
 import {SafeTree, localStamp} from './local.js';
 import {acquireLock} from './lock.js';
 import {RunLogs} from './logs.js';
 import {plan, planEvent, type PlannedFile} from './plan.js';
+import {protectReserved, rescueOwnNames} from './reserved.js';
 import {Pool, connectFirst} from './pool.js';
 import type {ServerConfig, TrustDecider} from './remote.js';
 import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
@@ -81,9 +83,11 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		phase('connecting');
 		const state = await prepareFolder(job.backupFolder);
 		release = (await acquireLock(state, job.backupFolder)).release;
+		const rescued = await rescueOwnNames(job.backupFolder, ownFileNames, new DiskPace());
 		const logs = new RunLogs(job.backupFolder, now);
 		context.logs = logs;
 		logs.transfer('INFO', 'run-start', job.server.root, {reply: `${job.mode}${job.latestOnly ? ', latest only' : ''} into ${job.backupFolder}`});
+		for (const {path, storedAs} of rescued) logs.transfer('WARN', 'reserved', path, {reply: `held something other than packrat's own file: moved to ${storedAs}`});
 
 		const first = await connectFirst(job.server, options.decideTrust);
 		if (first.trusted) logs.transfer('INFO', 'trust', job.server.host, {reply: `certificate ${first.trusted} trusted by the user`});
@@ -103,6 +107,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 			log: (level, event, path, detail) => logs.transfer(level, event, path, detail),
 		});
 		emit({type: 'scan', folders: found.folders, files: found.files.length, bytes: found.files.reduce((sum, file) => sum + file.size, 0)});
+		for (const {path, storedAs} of protectReserved(found, job.server.root)) logs.transfer('WARN', 'reserved', path, {reply: `packrat's own name at the top of the backup folder: stored as ${storedAs}`});
 		if (found.unlisted.length > 0) {
 			const reason = `${found.unlisted.length} folder(s) could not be listed (first: ${found.unlisted[0]!.path}: ${found.unlisted[0]!.reason}); the estimate is incomplete`;
 			emit({type: 'estimate-failed', reason});

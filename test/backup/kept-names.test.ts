@@ -1,8 +1,9 @@
 import {readdir, readFile, utimes, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {cutToFit, keptName} from '../../source/backup/kept-names.js';
+import {cutToFit, keptName, serverCopyName} from '../../source/backup/kept-names.js';
 import {SafeTree, localStamp} from '../../source/backup/local.js';
+import {isReserved} from '../../source/backup/reserved.js';
 import {tempDir} from '../helpers/fixture.js';
 
 const bytes = (text: string) => Buffer.byteLength(text);
@@ -37,6 +38,23 @@ describe('kept names near 255 bytes', () => {
 		expect(keptName('Plan v2.dh', stamp, 1)).toBe(`Plan v2 (${stamp}).dh`);
 		expect(keptName('.profile', stamp, 3)).toBe(`.profile (${stamp} 3)`);
 		expect(cutToFit('ab😀', 'c', 6)).toBe('abc');
+	});
+
+	it('gives a reserved name a server-copy name that fits and is not reserved', () => {
+		for (const name of ['.packrat', 'packrat-export.tsv', `packrat-${'é'.repeat(120)}.log`]) {
+			expect(isReserved(name)).toBe(true);
+			for (const count of [1, 2]) {
+				const copy = serverCopyName(name, count);
+				expect(bytes(copy)).toBeLessThanOrEqual(255);
+				expect(whole(copy)).toBe(true);
+				expect(isReserved(copy)).toBe(false);
+			}
+		}
+
+		expect(serverCopyName('packrat-export.tsv')).toBe('packrat-export.tsv (server copy)');
+		expect(serverCopyName('.packrat', 2)).toBe('.packrat (server copy 2)');
+		expect(['packrat-transfer.log.3', 'PACKRAT-EXPORT.TSV', 'packrat-export.tsv.123.tmp', 'packrat-verify.tsv'].every(isReserved)).toBe(true);
+		expect(['packrat', 'packrat-notes.txt', 'my packrat-export.tsv', '.packrat2'].some(isReserved)).toBe(false);
 	});
 });
 
