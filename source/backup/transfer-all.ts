@@ -117,7 +117,6 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 
 	// Folders, empty ones included, exist in the backup as on the server.
 	for (const parts of found.folderParts) {
-		if (parts[0] === '.packrat') continue;
 		try {
 			await tree.folder(parts);
 		} catch (error) {

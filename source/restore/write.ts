@@ -10,8 +10,7 @@ import {link, mkdir, open, realpath, rename, stat, unlink} from 'node:fs/promise
 import {randomBytes} from 'node:crypto';
 import {basename, dirname, join, resolve, sep} from 'node:path';
 import {PackratError} from '../backup/errors.js';
-import {fitName} from '../backup/local.js';
-import {splitExtension} from '../backup/versions.js';
+import {cutToFit, keptName} from '../backup/kept-names.js';
 import {lstatOrNothing} from './places.js';
 
 /** A file that could not be restored, with the reason as a person reads it. */
@@ -20,8 +19,7 @@ export class RestoreError extends Error {}
 /** The n-th name to try for `name` (0: the name itself), with `stamp` as the kept-copy suffix; a folder's name has no extension. */
 export function clashName(name: string, stamp: string, count: number, folder = false): string {
 	if (count === 0) return name;
-	const [stem, extension] = folder ? [name, ''] : splitExtension(name);
-	return fitName(stem, ` (${stamp}${count > 1 ? ` ${count}` : ''})${extension}`);
+	return folder ? cutToFit(name, ` (${stamp}${count > 1 ? ` ${count}` : ''})`) : keptName(name, stamp, count);
 }
 
 const tries = 1000;

@@ -8,7 +8,7 @@ import {readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {PackratError} from '../backup/errors.js';
 import {readHistory} from '../backup/history.js';
-import {isReserved} from '../backup/plan.js';
+import {isReserved} from '../backup/reserved.js';
 import {completeSnapshots} from '../backup/snapshots.js';
 import {splitExtension} from '../backup/versions.js';
 import type {Mode} from '../settings/keys.js';

@@ -11,11 +11,13 @@ import {CancelledError, PackratError} from '../backup/errors.js';
 import type {RunEvent} from '../backup/events.js';
 import {chooseHash, methodName, readFeatures} from '../backup/ftp/hash.js';
 import {scan} from '../backup/listing.js';
+import {protectReserved} from '../backup/reserved.js';
 import {SafeTree} from '../backup/local.js';
 import {acquireLock} from '../backup/lock.js';
 import {plan} from '../backup/plan.js';
 import {Pool, connectFirst} from '../backup/pool.js';
-import {oneLine, prepareFolder, type Job} from '../backup/run.js';
+import {prepareFolder} from '../backup/backup-folder.js';
+import {oneLine, type Job} from '../backup/run.js';
 import {comparePlanned} from './files.js';
 import {extraFiles, verifyName, verifyTarget} from './local-tree.js';
 import {countRows, isGood, writeReport, type VerifyRow, type VerifySummary} from './report.js';
@@ -76,6 +78,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifySummar
 
 		emit({type: 'phase', phase: 'scanning'});
 		const found = await scan(pool, job.server.root, {onProgress: (folders, files) => emit({type: 'scan', folders, files}), log() {}});
+		protectReserved(found, job.server.root); // Where a run stores a server entry with packrat's own name.
 		const tree = new SafeTree(target.root);
 		const planned = await plan({scan: found, latestOnly: job.latestOnly, versionPattern: job.versionPattern, local: async file => tree.existing(file.parts)});
 

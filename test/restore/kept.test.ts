@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {fitName} from '../../source/backup/local.js';
+import {cutToFit} from '../../source/backup/kept-names.js';
 import {claim, groupKept, ownersOf, parseKept} from '../../source/restore/kept.js';
 
 const stamp = '2026-11-20 030000';
@@ -21,12 +21,12 @@ describe('kept copies are matched to their file by the rule that named them', ()
 		expect(claim(kept, 'Plan.txt')).toBe(0);
 		expect(claim(kept, 'Plan v2.dh')).toBe(0);
 		const long = `${'n'.repeat(251)}.txt`;
-		const cut = parseKept(fitName('n'.repeat(251), ` (${stamp}).txt`))!;
+		const cut = parseKept(cutToFit('n'.repeat(251), ` (${stamp}).txt`))!;
 		expect(Buffer.byteLength(cut.stem + cut.suffix)).toBe(255);
 		expect(claim(cut, long)).toBe(1);
 		// A cut never splits a character: é is two bytes, cut between the two is no claim.
 		const accents = `${'é'.repeat(123)}.md`;
-		const cutAccents = parseKept(fitName('é'.repeat(123), ` (${stamp}).md`))!;
+		const cutAccents = parseKept(cutToFit('é'.repeat(123), ` (${stamp}).md`))!;
 		expect(claim(cutAccents, accents)).toBe(1);
 		expect(claim(parseKept(`${'é'.repeat(100)}\ud83d (${stamp}).md`)!, `${'é'.repeat(100)}😀${'é'.repeat(70)}.md`)).toBe(0);
 	});

@@ -182,17 +182,18 @@ describe('packrat verify against the ftp-srv test server', () => {
 		}
 	});
 
-	it('never backs up a server file named packrat-verify.tsv, which the report would replace', async () => {
+	it('checks a server file named packrat-verify.tsv where the run stored it, beside the report', async () => {
 		const source = await tempDir();
 		await writeTree(source, {'packrat-verify.tsv': {content: 'the server\'s own'}, 'u/a.txt': {content: 'a'}});
 		const server = await startFtpServer({root: source, mlsd: true});
 		try {
 			const backup = await tempDir();
 			const job = makeJob(server, backup);
-			expect((await runBackup({job})).counts).toMatchObject({downloaded: 1, skipped: 1});
-			expect(Object.keys(await tree(backup))).toEqual(['u/a.txt']);
+			expect((await runBackup({job})).counts).toMatchObject({downloaded: 2, skipped: 0});
+			expect(await tree(backup)).toMatchObject({'packrat-verify.tsv (server copy)': {text: 'the server\'s own'}, 'u/a.txt': {text: 'a'}});
 			expect((await verifyBackup({job})).outcome).toBe('good');
-			expect((await readReport(backup))['packrat-verify.tsv']).toEqual(['', 'skipped', 'the name is reserved for packrat in the backup folder']);
+			const report = await readReport(backup);
+			expect(report['packrat-verify.tsv (server copy)']).toEqual([expect.stringContaining('size+mtime'), 'ok', '']);
 		} finally {
 			await server.close();
 		}
