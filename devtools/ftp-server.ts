@@ -25,6 +25,8 @@ export type FtpServerOptions = {
 	epsv?: boolean;
 	/** Answer `STAT <path>` with the folder's listing on the control connection, as most servers do (default true). */
 	statListing?: boolean;
+	/** Offer a hash command (FEAT, OPTS HASH and the command itself): `HASH` with SHA-256, SHA-1 and MD5, or proftpd-style `XMD5` (default false: none). */
+	hash?: 'HASH' | 'XMD5' | false;
 	/** Raw listing lines added to a folder (by its path, `/` or `/u`), to play a hostile server. */
 	extraLines?: Record<string, {list?: string[]; mlsd?: string[]}>;
 	/** Downloads that fail part-way with a 551, for tests of a transfer that breaks (counted over all sessions). */
@@ -68,7 +70,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<FtpTest
 			}),
 	);
 	const state = createState(ftp, {
-		mlsd: options.mlsd ?? false, tls, epsv: options.epsv ?? true, statListing: options.statListing ?? true,
+		mlsd: options.mlsd ?? false, tls, epsv: options.epsv ?? true, statListing: options.statListing ?? true, hash: options.hash ?? false,
 		extraLines: options.extraLines, onCommand: options.onCommand, passivePort: options.passivePort,
 	});
 	ftp.disconnectClient = (id) => disconnect(ftp, id);

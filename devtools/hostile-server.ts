@@ -26,6 +26,12 @@ export type HostileOptions = {
 	certificate?: Pem;
 	/** The data connections' certificate, when a test wants it to differ from the control's. */
 	dataCertificate?: Pem;
+	/**
+	 * `fresh`: data connections never resume the control connection's TLS session (they hold their
+	 * own SecureContext, with the same certificate unless `dataCertificate` is given), so each shows
+	 * its certificate in a full handshake. Default `resumed` where the client offers the session.
+	 */
+	dataSessions?: 'resumed' | 'fresh';
 	/** Replace the answer to a command (by its verb, upper case); the default handlers are in hostile-server/handlers.ts. */
 	handlers?: Record<string, Handler>;
 	/** The greeting (default `220 hostile test server`). */
@@ -69,6 +75,7 @@ export type HostileServer = {
 	/** TLS sessions resumed on data connections, and data handshakes done in full. */
 	dataTls: {resumed: number; full: number};
 	controlContext?: SecureContext;
+	/** The context of the next data connections; a test may swap it during a run (a certificate for RETR only). */
 	dataContext?: SecureContext;
 	close(): Promise<void>;
 };
@@ -85,7 +92,8 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 	};
 
 	const controlContext = options.certificate ? createSecureContext(options.certificate) : undefined;
-	const dataContext = options.dataCertificate ? createSecureContext(options.dataCertificate) : controlContext;
+	const fresh = options.dataSessions === 'fresh' && options.certificate;
+	const dataContext = options.dataCertificate || fresh ? createSecureContext(options.dataCertificate ?? options.certificate) : controlContext;
 	const handlers = {...defaultHandlers, ...options.handlers};
 	const listener = createServer(plain => {
 		hostile.accepted++;
@@ -154,7 +162,7 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 							return;
 						}
 
-						const tls = new TLSSocket(data, {isServer: true, secureContext: dataContext});
+						const tls = new TLSSocket(data, {isServer: true, secureContext: hostile.dataContext});
 						track(tls);
 						tls.once('secure', () => {
 							if (tls.isSessionReused()) hostile.dataTls.resumed++;

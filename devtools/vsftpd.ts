@@ -1,5 +1,7 @@
 // A real vsftpd (no MLSD; LIST shows only the year for files older than six months) started
 // from a generated config on 127.0.0.1, for tests and the benchmark. Not the system service.
+// With `tls`, FTPS as vsftpd has it by default: TLS forced for the login and every data
+// connection, and data connections required to resume the control connection's session.
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises';
@@ -44,8 +46,23 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
 	throw new Error('vsftpd did not start listening');
 }
 
+export type VsftpdOptions = {tls?: {mode: 'explicit' | 'implicit'; certificate: {key: string; cert: string}}};
+
+/** The config lines for FTPS, with the certificate written into `folder`. */
+async function tlsConfig(folder: string, tls: NonNullable<VsftpdOptions['tls']>): Promise<string[]> {
+	const cert = path.join(folder, 'cert.pem');
+	const key = path.join(folder, 'key.pem');
+	await writeFile(cert, tls.certificate.cert, {mode: 0o600});
+	await writeFile(key, tls.certificate.key, {mode: 0o600});
+	return [
+		'ssl_enable=YES', `implicit_ssl=${tls.mode === 'implicit' ? 'YES' : 'NO'}`, `rsa_cert_file=${cert}`, `rsa_private_key_file=${key}`,
+		'allow_anon_ssl=YES', 'force_anon_logins_ssl=YES', 'force_anon_data_ssl=YES', 'require_ssl_reuse=YES', 'ssl_ciphers=HIGH',
+		'ssl_sslv2=NO', 'ssl_sslv3=NO', 'ssl_tlsv1=YES',
+	];
+}
+
 /** Serve `root` read-only to anonymous users; the files must be world-readable. */
-export async function startVsftpd(root: string): Promise<Vsftpd> {
+export async function startVsftpd(root: string, options: VsftpdOptions = {}): Promise<Vsftpd> {
 	const missing = vsftpdMissing();
 	if (missing) throw new Error(missing);
 	const folder = await mkdtemp(path.join(tmpdir(), 'packrat-vsftpd-'));
@@ -64,6 +81,7 @@ export async function startVsftpd(root: string): Promise<Vsftpd> {
 		'pasv_enable=YES', 'pasv_address=127.0.0.1', `pasv_min_port=${pasv}`, `pasv_max_port=${pasv + 99}`,
 		'seccomp_sandbox=NO', `secure_chroot_dir=${empty}`, 'xferlog_enable=NO', 'vsftpd_log_file=/dev/null',
 		'max_clients=100', 'max_per_ip=50', 'use_localtime=NO', 'idle_session_timeout=120', 'data_connection_timeout=60',
+		...(options.tls ? await tlsConfig(folder, options.tls) : []),
 	].join('\n');
 	const file = path.join(folder, 'vsftpd.conf');
 	await writeFile(file, `${config}\n`, {mode: 0o600});

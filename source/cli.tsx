@@ -19,6 +19,10 @@ const help = `
 	  $ packrat now                   start a backup in the running window
 	  $ packrat cancel                cancel the backup going on in the window
 	  $ packrat status [--json]       the run going on, the last successful and the next backup
+	  $ packrat verify [options]      compare the backup with the server (--sample PERCENT, --json, --folder DIR)
+	  $ packrat versions PATH         every version of a file (or folder) in the backup folder
+	  $ packrat restore PATH [--version N | --at "YYYY-MM-DD HH:MM"] [--to DIR]
+	                                  copy a version (or a folder as it stood) out of the backup
 	  $ packrat config path           where the settings file is
 	  $ packrat config get [KEY]      show one setting, or all
 	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
@@ -47,8 +51,12 @@ const help = `
 	  $ PACKRAT_PASSWORD=… packrat run --json --folder /mnt/usb/backup
 `;
 
+/** Commands that read their own words and flags (their --version N, --sample N are not meow's). */
+const ownArgs = new Set(['verify', 'versions', 'restore']);
+
 /** meow reads the command line, but a plain `packrat run …` or `packrat …` (the window) is read without loading it (args.ts). */
 async function readArgs(): Promise<Parsed> {
+	if (ownArgs.has(process.argv[2] ?? '')) return {input: process.argv.slice(2), flags: {json: false, ascii: false}};
 	const quick = quickArgs(process.argv.slice(2));
 	if (quick) return quick;
 	const {default: meow} = await import('meow');
@@ -113,6 +121,9 @@ async function main(): Promise<number> {
 		return statusCommand({profile: cli.flags.profile, json: cli.flags.json}, out);
 	}
 
+	if (command === 'verify') return (await import('./commands/verify.js')).verifyMain(rest, out);
+	if (command === 'versions') return (await import('./commands/versions.js')).versionsCommand(rest, out);
+	if (command === 'restore') return (await import('./commands/restore.js')).restoreCommand(rest, out);
 	if (command === 'config') return (await import('./commands/config.js')).configCommand(rest, cli.flags.profile, out);
 	if (command !== undefined) fail(`unknown command ${JSON.stringify(command)}; see packrat --help`);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {

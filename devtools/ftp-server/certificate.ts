@@ -1,4 +1,5 @@
-// A self-signed certificate for CN=localhost / IP 127.0.0.1, made once per process.
+// A self-signed certificate for CN=localhost / IP 127.0.0.1, made once per process; and, for the
+// tests of system trust, a test certificate authority and server certificates signed by it.
 import {X509Certificate} from 'node:crypto';
 import {generate} from 'selfsigned';
 
@@ -15,14 +16,35 @@ export function getCertificate(): Promise<Certificate> {
 	return cached;
 }
 
-/** A new certificate every call, for a test that needs two that differ (a data connection's and the control's). */
-export function newCertificate(): Promise<Certificate> {
-	return createCertificate();
+/**
+ * A new certificate every call, for a test that needs two that differ (a data connection's and the
+ * control's); signed by `authority` when given, else self-signed.
+ */
+export function newCertificate(authority?: Certificate): Promise<Certificate> {
+	return createCertificate(authority);
 }
 
-async function createCertificate(): Promise<Certificate> {
+/** A certificate authority of its own, for a test that makes the system trust it (NODE_EXTRA_CA_CERTS). */
+export async function newAuthority(): Promise<Certificate> {
+	const now = Date.now();
+	const pems = await generate([{name: 'commonName', value: 'packrat test authority'}], {
+		keyType: 'ec',
+		curve: 'P-256',
+		algorithm: 'sha256',
+		notBeforeDate: new Date(now - DAY),
+		notAfterDate: new Date(now + 365 * DAY),
+		extensions: [
+			{name: 'basicConstraints', cA: true, critical: true},
+			{name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true},
+		],
+	});
+	return {key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256};
+}
+
+async function createCertificate(authority?: Certificate): Promise<Certificate> {
 	const now = Date.now();
 	const pems = await generate([{name: 'commonName', value: 'localhost'}], {
+		...(authority ? {ca: {key: authority.key, cert: authority.cert}} : {}),
 		keyType: 'ec',
 		curve: 'P-256',
 		algorithm: 'sha256',

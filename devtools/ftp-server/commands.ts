@@ -4,6 +4,7 @@ import {lstat, stat} from 'node:fs/promises';
 import type {Socket} from 'node:net';
 import {TLSSocket, createSecureContext} from 'node:tls';
 import {ConnectionClass, registry, type Command, type Connection, type Handler, type HandlerArguments} from './internals.js';
+import {answerHash, hashFeatures, optsHash} from './hash.js';
 import {ftpTime, listLine, mlsdLine, readEntries, readEntry, type Entry} from './listing.js';
 import {openPassive} from './passive.js';
 import {stateOf, type ServerState} from './state.js';
@@ -34,6 +35,11 @@ export function installCommands(): void {
 	patch('SIZE', size);
 	patch('EPSV', epsv);
 	patch('PASV', pasv);
+	for (const directive of ['HASH', 'XMD5'] as const) {
+		patch(directive, async function ({command}, state) {
+			return answerHash(this, state.hash, directive, verbatimArgument(command));
+		});
+	}
 }
 
 /**
@@ -103,12 +109,14 @@ const feat: TestHandler = async function (_args, state) {
 	if (state.tls === 'explicit') features.push('AUTH TLS');
 	if (state.tls !== 'none') features.push('PBSZ', 'PROT');
 	if (state.mlsd) features.push(MLST_FEATURE);
+	features.push(...hashFeatures(state.hash));
 	const lines = features.sort().map((feature) => ({message: ` ${feature}`, raw: true}));
 	return this.reply(211, 'Features:', ...lines, 'End');
 };
 
 const opts: TestHandler = async function (args, state, original) {
-	const [option = ''] = (verbatimArgument(args.command) ?? '').split(' ');
+	const [option = '', ...rest] = (verbatimArgument(args.command) ?? '').split(' ');
+	if (option.toUpperCase() === 'HASH') return optsHash(this, state.hash, rest.join(' '));
 	if (option.toUpperCase() !== 'MLST') return original.call(this, args);
 	if (!state.mlsd) return this.reply(501, 'Option not understood.');
 	return this.reply(200, 'MLST OPTS type;size;modify;');

@@ -1,5 +1,6 @@
 // Per-instance settings of the test servers, looked up by the shared (process-wide) command handlers.
 import type {Server, Socket} from 'node:net';
+import type {HashCommand} from './hash.js';
 import type {FtpSrv} from './internals.js';
 
 export type TlsMode = 'none' | 'explicit' | 'implicit';
@@ -11,6 +12,8 @@ export type ServerState = {
 	epsv: boolean;
 	/** Answer `STAT <path>` with the listing on the control connection (default true). */
 	statListing: boolean;
+	/** The hash command offered in FEAT and answered, or false for none. */
+	hash: HashCommand | false;
 	/** Every socket accepted by the control server or a passive data server, so close() can destroy them. */
 	sockets: Set<Socket>;
 	/** Passive data servers that are still open. */

@@ -1,6 +1,7 @@
 /**
  * `packrat-export.tsv`: one row per file on the server at this run, with a header, every control
- * character inside a field escaped, written atomically at the end of the run.
+ * character inside a field escaped, written atomically at the end of the run. The same writer
+ * serves `packrat-verify.tsv`.
  */
 import {constants} from 'node:fs';
 import {open, rename, rm, type FileHandle} from 'node:fs/promises';
@@ -31,24 +32,34 @@ export function escapeField(value: string): string {
 	return escapeControl(value);
 }
 
+/** One TSV line (without its newline): each field escaped, joined by tabs. */
+export function formatFields(fields: readonly string[]): string {
+	return fields.map(escapeField).join('\t');
+}
+
 export function formatRow(row: ExportRow): string {
 	const modified = row.mtime === undefined ? '' : new Date(row.mtime * 1000).toISOString().replace('.000Z', 'Z');
-	return [row.user, row.project, row.version, row.remotePath, String(row.size), modified, row.status, row.localPath].map(escapeField).join('\t');
+	return formatFields([row.user, row.project, row.version, row.remotePath, String(row.size), modified, row.status, row.localPath]);
+}
+
+/** Write the export atomically (writeTsv). */
+export async function writeExport(path: string, rows: Iterable<ExportRow>): Promise<number> {
+	return writeTsv(path, exportColumns, rows, formatRow);
 }
 
 /**
- * Write the export atomically (a temporary file in the same folder, synced, then renamed over
+ * Write a TSV file atomically (a temporary file in the same folder, synced, then renamed over
  * the old one), a chunk at a time: rows are formatted as they are written, never all held.
  */
-export async function writeExport(path: string, rows: Iterable<ExportRow>): Promise<number> {
+export async function writeTsv<Row>(path: string, columns: readonly string[], rows: Iterable<Row>, format: (row: Row) => string): Promise<number> {
 	const temporary = `${path}.${process.pid}.tmp`;
 	await rm(temporary, {force: true});
 	const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
 	let count = 0;
 	try {
-		let chunk = `${exportColumns.join('\t')}\n`;
+		let chunk = `${columns.join('\t')}\n`;
 		for (const row of rows) {
-			chunk += `${formatRow(row)}\n`;
+			chunk += `${format(row)}\n`;
 			count++;
 			if (chunk.length >= 1 << 20) {
 				await writeAll(handle, chunk);

@@ -2,9 +2,10 @@
  * The run history, one JSON line per run in `.packrat/history.jsonl`: the source of "last
  * successful backup", of the snapshots a Full run made, and of `packrat status` with no window.
  */
-import {appendFile, readFile} from 'node:fs/promises';
+import {appendFile, lstat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {appendNoFollow} from './logs.js';
+import {readNoFollow} from './no-follow.js';
 import type {Summary} from './events.js';
 
 export const stateFolderName = '.packrat';
@@ -21,7 +22,9 @@ export async function appendHistory(backupFolder: string, summary: Summary): Pro
 export async function readHistory(backupFolder: string): Promise<Summary[]> {
 	let text: string;
 	try {
-		text = await readFile(historyPath(backupFolder), 'utf8');
+		// Never through a symlink: neither `.packrat` nor the history itself is followed.
+		if (!(await lstat(join(backupFolder, stateFolderName))).isDirectory()) return [];
+		text = await readNoFollow(historyPath(backupFolder));
 	} catch {
 		return [];
 	}

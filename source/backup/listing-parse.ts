@@ -1,7 +1,8 @@
 /**
  * Directory listings, parsed here rather than by basic-ftp so that every name reaches the
- * engine exactly as the server sent it (leading and trailing spaces, `..`, a `/`), to be checked
- * and logged instead of silently dropped or trusted.
+ * engine exactly as the server sent it (leading and trailing spaces, `..`, a `/`, a carriage
+ * return, U+2028), to be checked and logged instead of silently dropped or trusted. Only LF ends
+ * a line; a line that fits no format is returned as unparsed, never guessed at.
  */
 import {refuseName} from './names.js';
 
@@ -17,6 +18,8 @@ export type ListedEntry = {
 	rawDate?: string;
 	/** Why the name is refused; the entry is then logged and never turned into a path. */
 	refused?: string;
+	/** The MLSD `unique` fact: the same for every path to one folder or file on the server. */
+	id?: string;
 };
 
 /** `20261120030000` or `20261120030000.123` (UTC) → seconds since the epoch. */
@@ -27,26 +30,32 @@ export function parseFtpTime(text: string): number | undefined {
 	return Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) / 1000;
 }
 
-function mlsdLine(line: string): ListedEntry | undefined {
+/** An entry, `null` for the `cdir`/`pdir` lines, or undefined when the line is not `fact=value;… name`. */
+function mlsdLine(line: string): ListedEntry | null | undefined {
 	const space = line.indexOf(' ');
 	if (space < 0) return undefined;
 	const name = line.slice(space + 1);
 	const facts = new Map<string, string>();
 	for (const fact of line.slice(0, space).split(';')) {
+		if (fact === '') continue;
 		const equals = fact.indexOf('=');
-		if (equals > 0) facts.set(fact.slice(0, equals).toLowerCase(), fact.slice(equals + 1));
+		if (equals <= 0) return undefined;
+		facts.set(fact.slice(0, equals).toLowerCase(), fact.slice(equals + 1));
 	}
 
-	const type = (facts.get('type') ?? '').toLowerCase();
-	if (type === 'cdir' || type === 'pdir') return undefined;
+	const type = facts.get('type')?.toLowerCase();
+	const size = facts.get('size');
+	if (type === undefined || type === '' || (size !== undefined && !/^\d+$/.test(size))) return undefined;
+	if (type === 'cdir' || type === 'pdir') return null;
 	const kind: EntryKind = type === 'dir' ? 'directory' : type === 'file' ? 'file' : type.includes('link') ? 'symlink' : 'file';
 	const modify = facts.get('modify');
-	return {name, kind, size: Number(facts.get('size') ?? 0), mtime: modify ? parseFtpTime(modify) : undefined};
+	return {name, kind, size: Number(size ?? 0), mtime: modify ? parseFtpTime(modify) : undefined, id: facts.get('unique')};
 }
 
-// Type and permissions, links, owner, group, size, date (`Nov 20` or `2026-11-20`), time or year, then one space and the name.
+// Type and permissions, links, owner, group, size, date (`Nov 20` or `2026-11-20`), time or year, then one space and the name
+// (`s`: a name may hold a CR, U+2028 or U+2029, which `.` alone would not match).
 const unixLine =
-	/^([-dlbcps])[-rwxsStTL]{9}[+@.]?\s+\d+\s+(?:\S+\s+){1,4}?(\d+)\s+((?:\S{3}\s+\d{1,2}|\d{1,2}\s+\S{3}|\d{4}-\d{2}-\d{2})\s+(?:\d{1,2}:\d{2}|\d{4}))\s(.*)$/;
+	/^([-dlbcps])[-rwxsStTL]{9}[+@.]?\s+\d+\s+(?:\S+\s+){1,4}?(\d+)\s+((?:\S{3}\s+\d{1,2}|\d{1,2}\s+\S{3}|\d{4}-\d{2}-\d{2})\s+(?:\d{1,2}:\d{2}|\d{4}))\s(.*)$/s;
 
 /** An entry, `null` for the `.` and `..` of `LIST -a`, or undefined when the line is not of this format. */
 function unixListLine(line: string): ListedEntry | null | undefined {
@@ -60,31 +69,35 @@ function unixListLine(line: string): ListedEntry | null | undefined {
 }
 
 // `11-20-26  03:00AM  <DIR>  name` or `… 1234 name`
-const dosLine = /^(\d{2}-\d{2}-\d{2,4}\s+\d{2}:\d{2}[AP]M)\s+(<DIR>|\d+)\s(.*)$/i;
+const dosLine = /^(\d{2}-\d{2}-\d{2,4}\s+\d{2}:\d{2}[AP]M)\s+(<DIR>|\d+)\s(.*)$/is;
 
 function dosListLine(line: string): ListedEntry | undefined {
 	const match = dosLine.exec(line);
 	if (!match) return undefined;
 	const [, date, sizeOrDir, name] = match as unknown as [string, string, string, string];
 	const directory = sizeOrDir.toUpperCase() === '<DIR>';
-	return {name: name.replace(/^\s+/, ''), kind: directory ? 'directory' : 'file', size: directory ? 0 : Number(sizeOrDir), rawDate: date};
+	return {name: name.replace(/^ +/, ''), kind: directory ? 'directory' : 'file', size: directory ? 0 : Number(sizeOrDir), rawDate: date};
 }
 
 /** Lines that match no known listing format. */
 export type Unparsed = string[];
 
-/** Parse a whole listing; lines that fit no format come back in `unparsed`, to be logged. */
+/**
+ * Parse a whole listing; lines that fit no format come back in `unparsed`, so that the caller can
+ * say the folder was not wholly read. Lines end at LF (a CR before it is dropped); a CR or a
+ * unicode line separator anywhere else is part of a name.
+ */
 export function parseListing(text: string, mlsd: boolean): {entries: ListedEntry[]; unparsed: Unparsed} {
 	const entries: ListedEntry[] = [];
 	const unparsed: Unparsed = [];
 	for (const raw of text.split('\n')) {
 		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-		if (line.trim() === '' || (!mlsd && /^total \d+/.test(line))) continue;
+		if (/^[ \t]*$/.test(line) || (!mlsd && /^total \d+/.test(line))) continue;
 		const unix = mlsd ? undefined : unixListLine(line);
 		const entry = mlsd ? mlsdLine(line) : unix === undefined ? dosListLine(line) : unix;
 		if (entry === null) continue;
 		if (entry === undefined) {
-			if (!(mlsd && /type=(c|p)dir/i.test(line))) unparsed.push(line);
+			unparsed.push(line);
 			continue;
 		}
 

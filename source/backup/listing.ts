@@ -1,10 +1,13 @@
 /**
  * Initializing: walk the source tree on every connection at once, MLSD where the server has it,
  * else LIST plus MDTM for times exact to the second. Names are checked before they become
- * paths; refused names and symlinks are kept aside for the logs and the export.
+ * paths; refused names and symlinks are kept aside for the logs and the export. A folder deeper
+ * than `maxDepth`, one that lists as its own ancestor (loops.ts), and one whose listing holds a
+ * line that cannot be read are errors: the tree was not wholly listed.
  */
 import {PackratError, ftpCode, replyText} from './errors.js';
 import {parseListing, type ListedEntry} from './listing-parse.js';
+import {LoopWatch, defaultMaxDepth, type Ancestor, type Folder, type Listing} from './loops.js';
 import {escapeControl, joinRemote} from './names.js';
 import type {Pool, Slot} from './pool.js';
 import {drain} from './work-queue.js';
@@ -27,7 +30,7 @@ export type ScanResult = {
 	folders: number;
 	/** Every folder listed below the root, as path components, so empty ones are made too. */
 	folderParts: string[][];
-	/** Folders that could not be listed, with the reason; their files are missing from the estimate. */
+	/** Folders not (wholly) listed, with the reason: refused, unreadable lines, too deep, a loop. */
 	unlisted: Array<{path: string; reason: string}>;
 };
 
@@ -36,12 +39,14 @@ export type ScanHooks = {
 	log: (level: 'INFO' | 'WARN' | 'ERROR', event: string, path: string, detail?: {bytes?: number; ms?: number; reply?: string}) => void;
 };
 
-type Folder = {path: string; parts: string[]};
 type Work = {kind: 'list'; folder: Folder} | {kind: 'mdtm'; files: RemoteFile[]};
 
 /** Folders listed together with pipelined STATs, and MDTMs asked together, per round trip. */
 const statBatch = 32;
 const mdtmBatch = 100;
+
+/** Unreadable lines of one listing written to the transfer log; the rest are counted. */
+const unparsedLogged = 10;
 
 /**
  * `STAT <folder>` answers with the LIST lines on the control connection, without a data
@@ -52,22 +57,20 @@ export function statSafe(path: string): boolean {
 	return !/^-|[*?[\]{}~\\]|^\s|\s$|\/\s|\s\//.test(path);
 }
 
-type Listing = ReturnType<typeof parseListing>;
-
 /** Same entries (names, kinds, sizes) in two listings of one folder. */
 function sameEntries(a: Listing, b: Listing): boolean {
 	const key = ({entries, unparsed}: Listing) => JSON.stringify([entries.map(entry => `${entry.kind} ${entry.size} ${entry.name}`).sort(), unparsed.length]);
 	return key(a) === key(b);
 }
 
-export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<ScanResult> {
+export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth = defaultMaxDepth} = {}): Promise<ScanResult> {
 	const result: ScanResult = {files: [], skipped: [], folders: 0, folderParts: [], unlisted: []};
 	let bytes = 0;
 	const mlsd = pool.listing === 'MLSD';
 	let useStat = false;
 	let timeless: RemoteFile[] = [];
 
-	const addEntry = (entry: ListedEntry, directory: string, parts: string[], queue: Work[]) => {
+	const addEntry = (entry: ListedEntry, directory: string, parts: string[], node: Ancestor, queue: Work[]) => {
 		const path = joinRemote(directory, entry.name);
 		const childParts = [...parts, entry.name];
 		if (entry.refused || entry.kind === 'symlink') {
@@ -78,7 +81,12 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 		}
 
 		if (entry.kind === 'directory') {
-			queue.push({kind: 'list', folder: {path, parts: childParts}});
+			if (childParts.length > maxDepth) {
+				notEntered(path, `it is ${childParts.length} folders below the root, deeper than maxDepth (${maxDepth}): not entered (packrat config set maxDepth N to go deeper)`, 'depth');
+			} else {
+				queue.push({kind: 'list', folder: {path, parts: childParts, parent: node}});
+			}
+
 			return;
 		}
 
@@ -94,12 +102,29 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 		}
 	};
 
-	const listed = (folder: Folder, {entries, unparsed}: Listing, started: number, queue: Work[]) => {
-		for (const line of unparsed) hooks.log('WARN', 'unparsed', folder.path, {reply: line});
+	const notEntered = (path: string, reason: string, event: string) => {
+		result.unlisted.push({path, reason});
+		hooks.log('ERROR', event, path, {reply: reason});
+	};
+
+	/** A folder listed and taken as it is: its entries become files, skipped entries and folders to list. */
+	const enter = (folder: Folder, {entries, unparsed}: Listing, node: Ancestor, started: number, queue: Work[], probed?: string) => {
+		// Shown cut short: a line of any length may come from a server.
+		const shown = (line: string) => (line.length > 200 ? `${line.slice(0, 200)}… (${line.length} characters)` : line);
+		for (const line of unparsed.slice(0, unparsedLogged)) hooks.log('ERROR', 'unparsed', folder.path, {reply: shown(line)});
+		if (unparsed.length > 0) {
+			result.unlisted.push({path: folder.path, reason: `${unparsed.length} line(s) of its listing could not be read, so entries may be missing (first: "${shown(unparsed[0]!)}")`});
+		}
+
 		result.folders++;
 		if (folder.parts.length > 0) result.folderParts.push(folder.parts);
 		hooks.log('INFO', 'list', folder.path, {bytes: entries.length, ms: Date.now() - started});
-		for (const entry of entries) addEntry(entry, folder.path, folder.parts, queue);
+		for (const entry of entries) {
+			// The child a probe already listed is entered from there.
+			if (entry.kind === 'directory' && entry.name === probed) probed = undefined;
+			else addEntry(entry, folder.path, folder.parts, node, queue);
+		}
+
 		if (queue.length === 0 && timeless.length > 0) {
 			queue.push({kind: 'mdtm', files: timeless});
 			timeless = [];
@@ -108,8 +133,16 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 		hooks.onProgress(result.folders, result.files.length, bytes);
 	};
 
-	const refused = (folder: Folder, error: unknown, started: number) => {
+	const loops = new LoopWatch<Work[]>(maxDepth, {
+		enter: (held, queue) => enter(held.folder, held.listing, held.node, held.started, queue, held.probed),
+		list: (folder, queue) => queue.push({kind: 'list', folder}),
+		loop: (path, reason) => notEntered(path, reason, 'loop'),
+	});
+	const listed = (folder: Folder, listing: Listing, started: number, queue: Work[]) => loops.listed(folder, listing, started, queue);
+
+	const refused = (folder: Folder, error: unknown, started: number, queue: Work[]) => {
 		if (ftpCode(error) === undefined) throw error;
+		loops.failed(folder, queue);
 		if (folder.parts.length === 0) {
 			throw new PackratError(`the root path ${escapeControl(folder.path)} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
 		}
@@ -144,7 +177,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 		hooks.log('INFO', 'listing', root, {reply: mlsd ? 'MLSD' : useStat ? 'STAT (the control connection; LIST for the root)' : 'LIST'});
 		listed(rootFolder, listing, rootStarted, queue);
 	} catch (error) {
-		refused(rootFolder, error, rootStarted);
+		refused(rootFolder, error, rootStarted, queue);
 	}
 
 	await drain<Work>(pool, queue, async (work, slot, queue) => {
@@ -159,7 +192,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 			try {
 				text = await pool.attempt(slot, `list ${work.folder.path}`, async client => client.listText(work.folder.path, mlsd));
 			} catch (error) {
-				refused(work.folder, error, started);
+				refused(work.folder, error, started, queue);
 				return;
 			}
 
@@ -177,11 +210,11 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks): Promise<
 			folders.forEach((folder, index) => {
 				const text = texts[index]!;
 				if (typeof text === 'string') listed(folder, parseListing(text, mlsd), started, queue);
-				else refused(folder, text, started);
+				else refused(folder, text, started, queue);
 			});
 		} catch (error) {
 			queue.push(...folders.slice(1).map(folder => ({kind: 'list' as const, folder})));
-			refused(work.folder, error, started);
+			refused(work.folder, error, started, queue);
 		}
 	});
 

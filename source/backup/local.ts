@@ -1,16 +1,19 @@
 /**
  * Writing into the backup folder without losing anything: folders are made one checked
  * component at a time (a symlink placed inside the backup folder is never followed), and a
- * file already under the final name is renamed `<stem> (<its mtime>)<ext>` before the new one
- * takes the name. Nothing is overwritten in place; nothing is written outside the folder.
+ * file already under the final name is moved to `<stem> (<its mtime>)<ext>` before the new one
+ * takes the name, by moves that never replace a name (no-replace.ts). Nothing is overwritten in
+ * place; nothing is written outside the folder.
  */
-import {linkSync, lstatSync, mkdirSync, unlinkSync, type Stats} from 'node:fs';
-import {link, mkdir, rename, unlink} from 'node:fs/promises';
+import {lstatSync, mkdirSync, type Stats} from 'node:fs';
+import {mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {DiskPace} from './disk-pace.js';
 import {PackratError} from './errors.js';
+import {keptName} from './kept-names.js';
 import {escapeControl} from './names.js';
-import {splitExtension} from './versions.js';
+import {kindOf, moveNoReplace, type Disk} from './no-replace.js';
+import {isReserved} from './reserved.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
@@ -29,60 +32,47 @@ function lstatNow(path: string): Stats | undefined {
 	}
 }
 
-/** `stem + suffix`, the stem cut (on a character boundary) so the name stays within 255 bytes. */
-export function fitName(stem: string, suffix: string): string {
-	let kept = stem;
-	while (kept.length > 0 && Buffer.byteLength(kept + suffix) > 255) kept = [...kept].slice(0, -1).join('');
-	return kept + suffix;
-}
-
-/** The name an older copy takes: `Plan v2.dh` → `Plan v2 (2026-11-20 030000).dh`, never one that exists. */
-export async function olderCopyName(directory: string, name: string, mtime: Date): Promise<string> {
-	const [stem, extension] = splitExtension(name);
-	const stamp = localStamp(mtime);
-	for (let count = 1; ; count++) {
-		const suffix = ` (${stamp}${count > 1 ? ` ${count}` : ''})${extension}`;
-		const candidate = fitName(stem, suffix);
-		if (!lstatNow(join(directory, candidate))) return candidate;
-	}
-}
-
-/** Move whatever holds `path` aside as an older copy; returns its new name. */
-export async function moveAside(path: string, directory: string, name: string): Promise<string | undefined> {
-	const stat = lstatNow(path);
-	if (!stat) return undefined;
-	const aside = await olderCopyName(directory, name, stat.mtime);
-	await rename(path, join(directory, aside));
-	return aside;
-}
-
-const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
-
-function sameFile(a: string, b: string): boolean {
-	const [left, right] = [lstatNow(a), lstatNow(b)];
-	return left !== undefined && right !== undefined && left.ino === right.ino && left.dev === right.dev;
-}
+/** Past this many kept names taken in a row, something is wrong with the disk. */
+const maxCount = 100_000;
 
 /**
  * Folders below one root, made safely and remembered, so each is checked once a run.
  * Looking (lstat) is synchronous: one short call. Making (mkdir, link, unlink) is direct while
- * the disk is quick, through the thread pool once it is not (DiskPace).
+ * the disk is quick, through the thread pool once it is not (DiskPace). Placements into one
+ * folder take turns, and every move into a name refuses to replace what holds it (no-replace):
+ * however many transfers run at once, no kept version is ever lost.
  */
 export class SafeTree {
 	private readonly made = new Set<string>();
-	private links = true;
+	/** Folders being made now: a second caller waits for the first rather than racing it. */
+	private readonly making = new Map<string, Promise<void>>();
+	/** Each folder's last placement: the next one starts when it has ended. */
+	private readonly turns = new Map<string, Promise<unknown>>();
+	/** The next count to try for a kept name, so a thousand alike names are not tried from 1 each time. */
+	private readonly nextCount = new Map<string, number>();
+	private readonly disk: Disk;
 	/** Folders looked at by `existing`: is it a real folder? (One lstat per folder, not per file.) */
 	private readonly seen = new Map<string, boolean>();
 
-	constructor(readonly root: string, readonly pace = new DiskPace()) {}
+	/** `hardLinks: false` plays a disk without hard links (exFAT, some network shares). */
+	constructor(readonly root: string, readonly pace = new DiskPace(), options: {hardLinks?: boolean} = {}) {
+		this.disk = {links: options.hardLinks ?? true};
+	}
 
 	/** Make `root/parts…` as real folders; a symlink in the way is refused, a file in the way is moved aside. */
 	async folder(parts: readonly string[]): Promise<string> {
+		refuseReserved(this.root, parts);
 		let path = this.root;
 		for (const part of parts) {
 			const next = join(path, part);
 			if (!this.made.has(next)) {
-				await this.makeFolder(next, path, part);
+				let making = this.making.get(next);
+				if (!making) {
+					making = this.makeFolder(next, path, part).finally(() => this.making.delete(next));
+					this.making.set(next, making);
+				}
+
+				await making;
 				this.made.add(next);
 			}
 
@@ -97,42 +87,24 @@ export class SafeTree {
 	 * older copy; returns its new name when there was one.
 	 */
 	async place(temporary: string, parts: readonly string[]): Promise<string | undefined> {
+		refuseReserved(this.root, parts);
 		const name = parts.at(-1)!;
 		const directory = await this.folder(parts.slice(0, -1));
 		const target = join(directory, name);
-		// link() never replaces what holds the name (EEXIST), so the common case costs no lstat;
-		// where the disk has no hard links (exFAT, some network shares) lstat and rename do it.
-		if (this.links) {
-			try {
-				await this.pace.call(
-					() => {
-						linkSync(temporary, target);
-						unlinkSync(temporary);
-					},
-					async () => {
-						await link(temporary, target);
-						await unlink(temporary);
-					},
-				);
-				return undefined;
-			} catch (error) {
-				const code = (error as NodeJS.ErrnoException).code;
-				if (code === 'EEXIST') {
-					if (sameFile(temporary, target)) {
-						unlinkSync(temporary); // A crash came between link and unlink last time.
-						return undefined;
-					}
-				} else if (code && noHardLinks.has(code)) {
-					this.links = false;
-				} else {
-					throw error;
+		return this.inTurn(directory, async () => {
+			let aside: string | undefined;
+			// The common case, a name not held, is one link and one unlink; only a name held is looked at.
+			for (let round = 0; ; round++) {
+				try {
+					await moveNoReplace(temporary, target, 'file', this.disk, this.pace);
+					return aside;
+				} catch (error) {
+					if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || round >= 3) throw error;
 				}
-			}
-		}
 
-		const aside = await moveAside(target, directory, name);
-		await rename(temporary, target);
-		return aside;
+				aside = (await this.moveAside(target, directory, name)) ?? aside;
+			}
+		});
 	}
 
 	/** The file at `root/parts…` when it is a regular file (never through a symlink). Looked at now: lstat is one short call. */
@@ -153,6 +125,42 @@ export class SafeTree {
 		return stat?.isFile() ? stat : undefined;
 	}
 
+	/**
+	 * Move whatever holds `directory/name` aside as an older copy, `<stem> (<its mtime>)<ext>`,
+	 * onto a name nothing holds (a taken one gets a further count); returns its new name. Called
+	 * in the folder's turn.
+	 */
+	private async moveAside(path: string, directory: string, name: string): Promise<string | undefined> {
+		const stat = lstatNow(path);
+		if (!stat) return undefined;
+		const stamp = localStamp(stat.mtime);
+		const first = join(directory, keptName(name, stamp, 1));
+		for (let count = this.nextCount.get(first) ?? 1; count < maxCount; count++) {
+			const aside = keptName(name, stamp, count);
+			try {
+				await moveNoReplace(path, join(directory, aside), kindOf(stat), this.disk, this.pace);
+				this.nextCount.set(first, count + 1);
+				return aside;
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			}
+		}
+
+		throw new PackratError(`no free name to keep the older copy of ${escapeControl(path)} under: ${maxCount} names like ${escapeControl(first)} are taken`, 'local');
+	}
+
+	/** Run `task` once every placement in `directory` before it has ended. */
+	private async inTurn<T>(directory: string, task: () => Promise<T>): Promise<T> {
+		const before = this.turns.get(directory) ?? Promise.resolve();
+		const mine = before.then(task, task);
+		const done = mine.catch(() => undefined);
+		this.turns.set(directory, done);
+		void done.then(() => {
+			if (this.turns.get(directory) === done) this.turns.delete(directory);
+		});
+		return mine;
+	}
+
 	private async makeFolder(next: string, parent: string, part: string): Promise<void> {
 		// The common case, a folder not there yet, is one mkdir; only a name already taken is looked at.
 		try {
@@ -168,7 +176,19 @@ export class SafeTree {
 		}
 
 		if (stat?.isDirectory()) return;
-		if (stat) await moveAside(next, parent, part);
-		await mkdir(next);
+		// A file in the way is kept as an older copy, in the parent folder's turn like any placement there.
+		await this.inTurn(parent, async () => {
+			await this.moveAside(next, parent, part);
+			await mkdir(next).catch((error: NodeJS.ErrnoException) => {
+				if (error.code !== 'EEXIST' || !lstatNow(next)?.isDirectory()) throw error;
+			});
+		});
+	}
+}
+
+/** packrat's own names at the top of the tree are never written by a placement (they are renamed before: reserved.ts). */
+function refuseReserved(root: string, parts: readonly string[]): void {
+	if (parts.length > 0 && isReserved(parts[0]!)) {
+		throw new PackratError(`refused to write ${escapeControl(join(root, parts[0]!))}: the name is packrat's own at the top of the backup folder`, 'local');
 	}
 }

@@ -4,9 +4,10 @@
  * taken over; a live one refuses the second run with a line that names it.
  */
 import {hostname} from 'node:os';
-import {readFile, rm, writeFile} from 'node:fs/promises';
+import {rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {PackratError} from './errors.js';
+import {readNoFollow} from './no-follow.js';
 
 type Owner = {pid: number; host: string; started: string};
 
@@ -40,9 +41,9 @@ export async function acquireLock(stateFolder: string, backupFolder: string): Pr
 
 		let owner: Owner | undefined;
 		try {
-			owner = JSON.parse(await readFile(path, 'utf8')) as Owner;
+			owner = JSON.parse(await readNoFollow(path)) as Owner;
 		} catch {
-			owner = undefined; // Empty or torn: written by a process that died at once.
+			owner = undefined; // Empty or torn (written by a process that died at once), or not a file: never followed.
 		}
 
 		if (owner && (owner.host !== me.host || alive(owner.pid))) {

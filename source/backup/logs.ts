@@ -11,7 +11,7 @@ import {escapeControl} from './names.js';
 export const transferLogName = 'packrat-transfer.log';
 export const errorLogName = 'packrat-errors.log';
 export const maxLogBytes = 10 * 1024 * 1024;
-const keptRotations = 3;
+export const keptRotations = 3;
 
 /** Append, create owner-only, and never through a symlink placed under the log's name. */
 export const appendNoFollow = {mode: 0o600, flag: constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW};

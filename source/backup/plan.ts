@@ -12,11 +12,6 @@ export type Action = 'download' | 'unchanged' | 'link' | 'skip';
 
 export type PlannedFile = {file: RemoteFile; action: Action; reason?: string; status?: FileStatus};
 
-/** Names at the top of the backup folder that belong to packrat itself. */
-export function isReserved(name: string): boolean {
-	return name === '.packrat' || /^packrat-(transfer|errors)\.log(\.\d+)?$/.test(name) || name === 'packrat-export.tsv';
-}
-
 /** Same version: same size, same modification time to the second. */
 export function sameVersion(stat: Pick<Stats, 'size' | 'mtimeMs'> | undefined, file: RemoteFile): boolean {
 	return stat !== undefined && stat.size === file.size && Math.floor(stat.mtimeMs / 1000) === file.mtime;
@@ -58,10 +53,6 @@ export async function plan(input: PlanInput): Promise<PlannedFile[]> {
 	const isLatest = new Set([...(latest ?? [])].map(entry => entry.file));
 
 	const decide = async (file: RemoteFile): Promise<PlannedFile> => {
-		if (file.parts[0] === '.packrat' || (file.parts.length === 1 && isReserved(file.parts[0]!))) {
-			return {file, action: 'skip', reason: 'the name is reserved for packrat in the backup folder'};
-		}
-
 		if (sameVersion(await input.local(file), file)) return {file, action: 'unchanged'};
 		if (latest && !isLatest.has(file)) return {file, action: 'skip', reason: 'not the latest version of its project'};
 		if (input.previous && sameVersion(await input.previous(file), file)) return {file, action: 'link'};

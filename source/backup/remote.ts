@@ -6,8 +6,8 @@
 import {isIP} from 'node:net';
 import type {TLSSocket, ConnectionOptions} from 'node:tls';
 import type {TlsMode} from '../settings/keys.js';
-import type {CertificateQuestion} from './events.js';
-import {PackratError, UntrustedCertificateError, describeConnectError, replyText} from './errors.js';
+import {checkControlCertificate, checkDataCertificate, type Peer, type TrustDecider} from './certificates.js';
+import {PackratError, describeConnectError, replyText} from './errors.js';
 import {FtpClient} from './ftp/client.js';
 import {Control, FtpReplyError} from './ftp/control.js';
 
@@ -22,36 +22,17 @@ export type ServerConfig = {
 	timeoutMs: number;
 };
 
-/** Decides about a certificate the system does not trust; resolves true to trust it. */
-export type TrustDecider = (question: CertificateQuestion) => Promise<boolean>;
+export type {TrustDecider} from './certificates.js';
 
 export type Connected = {client: FtpClient; mlsd: boolean; tls: boolean};
 
 function tlsOptions(config: ServerConfig): ConnectionOptions {
-	// The verdict is taken below, from socket.authorized, so that a pinned fingerprint can
-	// stand in for a chain the system does not know; the password waits for that verdict.
+	// The verdict is taken from socket.authorized, at once (certificates.ts), so that a pinned
+	// fingerprint can stand in for a chain the system does not know; the password waits for that
+	// verdict on the control connection, and a data connection is checked before it is read.
 	const options: ConnectionOptions = {rejectUnauthorized: false, host: config.host};
 	if (!isIP(config.host)) options.servername = config.host;
 	return options;
-}
-
-async function checkCertificate(socket: TLSSocket, config: ServerConfig, decide?: TrustDecider): Promise<string | undefined> {
-	if (socket.authorized) return undefined;
-	const certificate = socket.getPeerCertificate();
-	const fingerprint = certificate.fingerprint256;
-	if (fingerprint && config.fingerprint && fingerprint.toUpperCase() === config.fingerprint.toUpperCase()) return undefined;
-	const authorizationError = socket.authorizationError as unknown;
-	const reason = String((authorizationError as Error | undefined)?.message ?? authorizationError ?? 'unknown issuer');
-	const question: CertificateQuestion = {
-		host: config.host,
-		port: config.port,
-		fingerprint,
-		subject: String(certificate.subject?.CN ?? ''),
-		issuer: String(certificate.issuer?.CN ?? ''),
-		reason: config.fingerprint ? `its fingerprint is not the trusted ${config.fingerprint}` : reason,
-	};
-	if (decide && (await decide(question))) return fingerprint;
-	throw new UntrustedCertificateError(question);
 }
 
 export type ConnectResult = Connected & {trusted?: string};
@@ -64,13 +45,16 @@ export type ConnectResult = Connected & {trusted?: string};
 export async function connect(config: ServerConfig, decide?: TrustDecider): Promise<ConnectResult> {
 	const tls = config.tls === 'none' ? undefined : tlsOptions(config);
 	const {control, greeting} = await Control.open(config.host, config.port, config.timeoutMs, config.tls === 'implicit' ? tls : undefined);
-	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls});
+	// Data connections are held to the rule the control connection passed, with the fingerprint it passed by.
+	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
+	const verify = (socket: TLSSocket, port: number) => checkDataCertificate(socket, peer, port);
+	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls: tls && {...tls, verify}});
 	let trusted: string | undefined;
 	try {
 		if (greeting.code !== 220) throw new FtpReplyError(greeting.code, greeting.message);
 		if (config.tls === 'explicit') {
 			try {
-				await control.send('AUTH TLS');
+				await control.startTls('AUTH TLS');
 			} catch (error) {
 				if (error instanceof FtpReplyError) {
 					throw new PackratError(
@@ -85,7 +69,10 @@ export async function connect(config: ServerConfig, decide?: TrustDecider): Prom
 			await control.upgrade(tls!);
 		}
 
-		if (tls) trusted = await checkCertificate(client.socket as TLSSocket, config, decide);
+		if (tls) {
+			trusted = await checkControlCertificate(client.socket as TLSSocket, peer, decide);
+			peer.fingerprint = trusted ?? config.fingerprint;
+		}
 
 		await control.send('OPTS UTF8 ON').catch(ignoreReply);
 		const user = await control.send(`USER ${config.user}`);

@@ -2,17 +2,20 @@
  * One run: Connecting → Initializing → plan → Backing up → Finishing, as typed events, with an
  * AbortSignal to cancel. The window and `packrat run` both call this and read its events.
  */
-import {access, constants, lstat, mkdir, rename} from 'node:fs/promises';
+import {mkdir, rename} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Mode} from '../settings/keys.js';
 import {CancelledError, PackratError} from './errors.js';
 import type {Counts, RunEvent, RunListener, Summary} from './events.js';
-import {appendHistory, readHistory, stateFolderName} from './history.js';
+import {prepareFolder, ownFileNames} from './backup-folder.js';
+import {DiskPace} from './disk-pace.js';
+import {appendHistory, readHistory} from './history.js';
 import {scan} from './listing.js';
 import {SafeTree, localStamp} from './local.js';
 import {acquireLock} from './lock.js';
 import {RunLogs} from './logs.js';
 import {plan, planEvent, type PlannedFile} from './plan.js';
+import {protectReserved, rescueOwnNames} from './reserved.js';
 import {Pool, checkRoot, connectFirst} from './pool.js';
 import type {ServerConfig, TrustDecider} from './remote.js';
 import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
@@ -29,6 +32,8 @@ export type Job = {
 	linkUnchanged: boolean;
 	versionPattern?: string;
 	retries: number;
+	/** Folder levels below the root that are listed (`maxDepth`); 64 when not given. */
+	maxDepth?: number;
 };
 
 export type RunOptions = {
@@ -52,34 +57,6 @@ export type RunContext = {
 	/** An error for the error pane: logged in both logs, emitted, counted. */
 	error: (event: string, path: string, message: string) => void;
 };
-
-/** Check that the backup folder exists (making it if needed) and can be written. */
-export async function prepareFolder(folder: string): Promise<string> {
-	try {
-		// Made when missing, but only one level: a missing parent often means an unmounted disk.
-		await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
-			if (error.code !== 'EEXIST') throw error;
-		});
-		await access(folder, constants.W_OK);
-		const state = join(folder, stateFolderName);
-		await mkdir(join(state, 'partial'), {recursive: true, mode: 0o700});
-		for (const path of [state, join(state, 'partial')]) {
-			if (!(await lstat(path)).isDirectory()) throw Object.assign(new Error(`${path} is not a folder`), {code: 'ENOTDIR'});
-		}
-
-		return state;
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			throw new PackratError(`the backup folder ${folder} does not exist, nor does the folder it would be made in (is the disk mounted?): choose another with --folder or packrat config set backupFolder DIR`, 'config', 'backupFolder');
-		}
-
-		throw new PackratError(
-			`the backup folder ${folder} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose another with --folder or packrat config set backupFolder DIR`,
-			'config',
-			'backupFolder',
-		);
-	}
-}
 
 export async function runBackup(options: RunOptions): Promise<Summary> {
 	const {job} = options;
@@ -108,9 +85,11 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		phase('connecting');
 		const state = await prepareFolder(job.backupFolder);
 		release = (await acquireLock(state, job.backupFolder)).release;
+		const rescued = await rescueOwnNames(job.backupFolder, ownFileNames, new DiskPace());
 		const logs = new RunLogs(job.backupFolder, now);
 		context.logs = logs;
 		logs.transfer('INFO', 'run-start', job.server.root, {reply: `${job.mode}${job.latestOnly ? ', latest only' : ''} into ${job.backupFolder}`});
+		for (const {path, storedAs} of rescued) logs.transfer('WARN', 'reserved', path, {reply: `held something other than packrat's own file: moved to ${storedAs}`});
 
 		const first = await connectFirst(job.server, options.decideTrust);
 		if (first.trusted) logs.transfer('INFO', 'trust', job.server.host, {reply: `certificate ${first.trusted} trusted by the user`});
@@ -129,8 +108,9 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 				emit({type: 'scan', folders, files, bytes});
 			},
 			log: (level, event, path, detail) => logs.transfer(level, event, path, detail),
-		});
+		}, {maxDepth: job.maxDepth});
 		emit({type: 'scan', folders: found.folders, files: found.files.length, bytes: found.files.reduce((sum, file) => sum + file.size, 0)});
+		for (const {path, storedAs} of protectReserved(found, job.server.root)) logs.transfer('WARN', 'reserved', path, {reply: `packrat's own name at the top of the backup folder: stored as ${storedAs}`});
 		if (found.unlisted.length > 0) {
 			const reason = `${found.unlisted.length} folder(s) could not be listed (first: ${found.unlisted[0]!.path}: ${found.unlisted[0]!.reason}); the estimate is incomplete`;
 			emit({type: 'estimate-failed', reason});

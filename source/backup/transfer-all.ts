@@ -100,7 +100,8 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 				}
 
 				if (error instanceof CancelledError || context.signal.aborted) throw new CancelledError();
-				if (error instanceof PackratError && error.code === 'server') throw error;
+				// Given up on the server, or an untrusted data connection: the run stops, not just this file.
+				if (error instanceof PackratError && (error.code === 'server' || error.code === 'trust')) throw error;
 				const reason = error instanceof PackratError ? error.message : replyText(error);
 				fail(item, reason);
 				emit({type: 'file-done', slot: slot.index, path: file.path, status: 'failed', bytes: 0, reason});
@@ -116,7 +117,6 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 
 	// Folders, empty ones included, exist in the backup as on the server.
 	for (const parts of found.folderParts) {
-		if (parts[0] === '.packrat') continue;
 		try {
 			await tree.folder(parts);
 		} catch (error) {

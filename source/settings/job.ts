@@ -45,6 +45,7 @@ export function toJob(settings: Settings, overrides: Overrides = {}): Job {
 		keepSnapshots: settings.keepSnapshots,
 		linkUnchanged: settings.linkUnchanged,
 		versionPattern: settings.versionPattern,
+		maxDepth: settings.maxDepth,
 		retries: settings.retries,
 	};
 }

@@ -2,6 +2,8 @@
  * The settings contract (SPEC: Settings keys). One table drives the conf JSON schema, the
  * parsing of `packrat config set KEY VALUE`, its error messages and the README.
  */
+import {defaultMaxDepth} from '../backup/loops.js';
+
 export type TlsMode = 'none' | 'explicit' | 'implicit';
 export type Mode = 'incremental' | 'full';
 
@@ -25,9 +27,12 @@ export type Settings = {
 	keepSnapshots: number;
 	linkUnchanged: boolean;
 	versionPattern?: string;
+	maxDepth: number;
 	retries: number;
 	timeoutSeconds: number;
 	hooks: {afterRun?: string};
+	/** Optional in the type so settings built by hand need not name it; read settings always have it. */
+	notify?: {url?: string};
 };
 
 type KeyKind = 'string' | 'integer' | 'boolean';
@@ -76,6 +81,17 @@ export function checkVersionPattern(value: string): string | undefined {
 	}
 }
 
+/** An http or https address (alerts); a `user:password@` in it is allowed and never logged. */
+export function checkUrl(value: string): string | undefined {
+	try {
+		const {protocol, hostname} = new URL(value);
+		if (protocol !== 'http:' && protocol !== 'https:') return `the address must start with http:// or https:// (not ${protocol}//)`;
+		return hostname === '' ? 'the address has no host' : undefined;
+	} catch {
+		return 'it is not a valid address (like https://hc-ping.com/UUID)';
+	}
+}
+
 export const keySpecs: readonly KeySpec[] = [
 	{key: 'server.host', kind: 'string', accepts: 'a host name or address', check: v => (v.trim() === '' || /\s/.test(v) ? 'a host name has no spaces' : undefined)},
 	{key: 'server.port', kind: 'integer', accepts: 'a whole number from 1 to 65535', min: 1, max: 65_535},
@@ -97,6 +113,8 @@ export const keySpecs: readonly KeySpec[] = [
 	{key: 'retries', kind: 'integer', accepts: 'a whole number from 0 to 100', min: 0, max: 100, default: 5},
 	{key: 'timeoutSeconds', kind: 'integer', accepts: 'a whole number of seconds from 1 to 3600', min: 1, max: 3600, default: 30},
 	{key: 'hooks.afterRun', kind: 'string', accepts: 'a shell command'},
+	{key: 'notify.url', kind: 'string', accepts: 'an http or https address', check: checkUrl},
+	{key: 'maxDepth', kind: 'integer', accepts: 'a number of folder levels below the root, from 1 to 1000', min: 1, max: 1000, default: defaultMaxDepth},
 ];
 
 export function findKey(key: string): KeySpec | undefined {
@@ -137,6 +155,7 @@ function leafSchema(spec: KeySpec): JsonSchema {
 	if (spec.key === 'startAt') return {type: 'string', pattern: hhmm.source};
 	if (spec.key === 'server.fingerprint') return {type: 'string', pattern: fingerprint.source};
 	if (spec.key === 'server.root') return {type: 'string', pattern: '^/'};
+	if (spec.key === 'notify.url') return {type: 'string', pattern: '^https?://'};
 	return {type: 'string'};
 }
 

@@ -55,6 +55,7 @@ export function withDefaults(stored: unknown): Settings {
 
 	result['server'] ??= {};
 	result['hooks'] ??= {};
+	result['notify'] ??= {};
 	return result as Settings;
 }
 

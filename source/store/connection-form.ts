@@ -3,7 +3,7 @@
  * key table's own rules, saved with the same calls as `packrat config set`, and Test connection,
  * which connects with what is typed (before it is saved) and opens the root path.
  */
-import {describeConnectError, replyText} from '../backup/errors.js';
+import {PackratError, describeConnectError, replyText} from '../backup/errors.js';
 import {escapeControl, normalizeRoot} from '../backup/names.js';
 import {connect, type ServerConfig, type TrustDecider} from '../backup/remote.js';
 import {findKey, parseValue, type Settings, type TlsMode} from '../settings/keys.js';
@@ -91,6 +91,8 @@ export async function testConnection(config: ServerConfig, decide: TrustDecider)
 		const how = `${tls ? `TLS (${config.tls})` : 'no TLS'}, listing with ${mlsd ? 'MLSD' : 'LIST'}`;
 		return {ok: true, text: `connected to ${config.host}:${config.port} as ${escapeControl(config.user)}: ${how}; the root ${escapeControl(config.root)} holds ${entries.length} entries`, trusted};
 	} catch (error) {
+		// An untrusted data connection is no fault of Root: its own line says what it is.
+		if (error instanceof PackratError && error.code === 'trust') return {ok: false, text: escapeControl(error.message)};
 		return {ok: false, text: `logged in, but the root path ${escapeControl(config.root)} cannot be opened on the server (${escapeControl(replyText(error))}): fix Root`, trusted};
 	} finally {
 		client.close();

@@ -47,6 +47,22 @@ describe('listing parser', () => {
 
 	it('reports lines it cannot read instead of guessing', () => {
 		expect(parseListing('garbage line\n', false).unparsed).toEqual(['garbage line']);
+		const mlsd = parseListing(['garbage line', 'type=file;size=12x; bad size', 'size=3; no type', 'type=cdir; .', 'type=pdir; ..', '', 'type=file;size=3;unique=801U2a; fine'].join('\r\n'), true);
+		expect(mlsd.unparsed).toEqual(['garbage line', 'type=file;size=12x; bad size', 'size=3; no type']);
+		expect(mlsd.entries.map(entry => [entry.name, entry.id])).toEqual([['fine', '801U2a']]);
+	});
+
+	it('ends lines at LF only: a CR or a unicode line separator inside a name is part of it', () => {
+		const names = ['a\rb', '\u2028leading', 'line\u2028sep', 'para\u2029sep', 'next\u0085line', 'trailing cr\r'];
+		const list = names.map(name => `-rw-r--r--    1 1000     1000            5 Nov 20 03:00 ${name}\r\n`).join('');
+		const mlsd = names.map(name => `type=file;size=5;modify=20261120030000; ${name}\r\n`).join('');
+		const dos = names.map(name => `11-20-26  03:00AM                    5 ${name}\r\n`).join('');
+		for (const [text, isMlsd] of [[list, false], [mlsd, true], [dos, false]] as const) {
+			const {entries, unparsed} = parseListing(text, isMlsd);
+			expect(unparsed).toEqual([]);
+			expect(entries.map(entry => entry.name)).toEqual(names);
+			expect(entries.map(entry => entry.refused !== undefined)).toEqual([true, false, false, false, false, true]);
+		}
 	});
 
 	it('parses FTP times in UTC, fractions dropped', () => {

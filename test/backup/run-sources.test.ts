@@ -33,7 +33,7 @@ describe('sources', () => {
 		}
 	});
 
-	it('does not follow remote symlinks, lists them as skipped, and keeps packrat\'s own names', async () => {
+	it('does not follow remote symlinks, lists them as skipped, and keeps packrat\'s own names for packrat', async () => {
 		const source = await tempDir();
 		const outside = await tempDir();
 		await writeFile(join(outside, 'secret.txt'), 'outside');
@@ -45,13 +45,13 @@ describe('sources', () => {
 			try {
 				const backup = await tempDir();
 				const summary = await runBackup({job: makeJob(server, backup)});
-				expect(summary.counts).toEqual({downloaded: 1, unchanged: 0, failed: 0, skipped: 3});
-				expect(Object.keys(await tree(backup))).toEqual(['u/file.txt']);
+				expect(summary.counts).toEqual({downloaded: 2, unchanged: 0, failed: 0, skipped: 2});
+				expect(Object.keys(await tree(backup)).sort()).toEqual(['packrat-export.tsv (server copy)', 'u/file.txt']);
 				const log = await readFile(join(backup, 'packrat-transfer.log'), 'utf8');
 				expect(log).toMatch(/\tWARN\tsymlink\t\/u\/link\.txt\t/);
 				expect(log).toMatch(/\tWARN\tsymlink\t\/u\/linkdir\t/);
 				const rows = await exportRows(join(backup, 'packrat-export.tsv'));
-				expect(rows.find(row => row[3] === '/packrat-export.tsv')?.[6]).toBe('skipped');
+				expect(rows.find(row => row[3] === '/packrat-export.tsv')?.slice(6)).toEqual(['downloaded', 'packrat-export.tsv (server copy)']);
 				expect(rows.find(row => row[3] === '/u/link.txt')?.[6]).toBe('skipped');
 			} finally {
 				await server.close();

@@ -1,6 +1,7 @@
 import {chmod, readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {newCertificate} from '../../devtools/ftp-server/certificate.js';
 import {seedSample, writeTree} from '../../devtools/sample-data.js';
 import {startVsftpd, vsftpdMissing} from '../../devtools/vsftpd.js';
 import {runBackup} from '../../source/backup/run.js';
@@ -38,4 +39,23 @@ describe.skipIf(skipWithout(missing, 'the vsftpd tests'))('against a real vsftpd
 			await server.close();
 		}
 	});
+
+	for (const mode of ['explicit', 'implicit'] as const) {
+		it(`FTPS (${mode}) with a pinned certificate: every data connection resumes the control session, as vsftpd requires`, async () => {
+			const source = await tempDir();
+			await writeTree(source, {'u/a.txt': {content: 'secret data'}, 'u/deep/b.txt': {content: 'more'}});
+			await openUp(source);
+			const certificate = await newCertificate();
+			const server = await startVsftpd(source, {tls: {mode, certificate}});
+			try {
+				const backup = await tempDir();
+				const summary = await runBackup({job: makeJob(server, backup, {connections: 2, server: {host: '127.0.0.1', port: server.port, user: 'anonymous', password: 'x', tls: mode, fingerprint: certificate.fingerprint, root: '/', timeoutMs: 10_000}})});
+				expect(summary.reason).toBeUndefined();
+				expect(summary.outcome).toBe('success');
+				expect(await tree(backup)).toEqual(await tree(source));
+			} finally {
+				await server.close();
+			}
+		});
+	}
 });

@@ -6,7 +6,7 @@ export const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'source', '
 
 export type CliResult = {code: number | null; stdout: string; stderr: string};
 
-type Where = {home: string; env?: Record<string, string>};
+type Where = {home: string; env?: Record<string, string>; cwd?: string};
 
 /** A clean environment whose settings and state live under `home`. */
 export function cliEnv({home, env}: Where): Record<string, string> {
@@ -15,7 +15,7 @@ export function cliEnv({home, env}: Where): Record<string, string> {
 
 /** Start packrat as a child process, for tests that signal or kill it. */
 export function spawnCli(args: string[], options: Where & {stdio?: StdioOptions}): ChildProcess {
-	return spawn(process.execPath, [cliPath, ...args], {env: cliEnv(options), stdio: options.stdio ?? ['pipe', 'pipe', 'pipe']});
+	return spawn(process.execPath, [cliPath, ...args], {env: cliEnv(options), cwd: options.cwd, stdio: options.stdio ?? ['pipe', 'pipe', 'pipe']});
 }
 
 export async function runCli(args: string[], options: Where & {input?: string}): Promise<CliResult> {

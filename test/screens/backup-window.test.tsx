@@ -13,7 +13,7 @@ import {frameHeights, renderAt} from '../window/terminal.js';
 
 const settings: Settings = {
 	server: {host: 'ftp.example.com', user: 'ann', tls: 'none', root: '/projects'}, backupFolder: '/srv/backup', mode: 'full', latestOnly: true, startAt: '03:00', repeat: 'every 6h',
-	armed: true, connections: 4, keepSnapshots: 0, linkUnchanged: false, retries: 5, timeoutSeconds: 30, hooks: {},
+	armed: true, connections: 4, keepSnapshots: 0, linkUnchanged: false, retries: 5, timeoutSeconds: 30, maxDepth: 64, hooks: {},
 };
 
 function state(change: Partial<SessionState> = {}): SessionState {

@@ -5,7 +5,7 @@ import {netrcPassword} from '../../source/settings/password.js';
 describe('settings keys', () => {
 	it('has every key of the spec table', () => {
 		const keys = keySpecs.map(spec => spec.key);
-		for (const key of ['server.host', 'server.port', 'server.user', 'server.password', 'server.tls', 'server.fingerprint', 'server.root', 'backupFolder', 'mode', 'latestOnly', 'startAt', 'repeat', 'armed', 'connections', 'keepSnapshots', 'linkUnchanged', 'versionPattern', 'hooks.afterRun']) {
+		for (const key of ['server.host', 'server.port', 'server.user', 'server.password', 'server.tls', 'server.fingerprint', 'server.root', 'backupFolder', 'mode', 'latestOnly', 'startAt', 'repeat', 'armed', 'connections', 'keepSnapshots', 'linkUnchanged', 'versionPattern', 'hooks.afterRun', 'notify.url', 'maxDepth']) {
 			expect(keys).toContain(key);
 		}
 	});
@@ -21,6 +21,10 @@ describe('settings keys', () => {
 		['versionPattern', '(?<version>', /not a valid regular expression/],
 		['server.root', 'data', /must start with \//],
 		['server.fingerprint', 'AB:CD', /32 hex pairs/],
+		['notify.url', 'ftp://hc.example.com/x', /notify.url must be an http or https address: the address must start with http:\/\/ or https:\/\//],
+		['notify.url', 'hc-ping.com/uuid', /notify.url must be an http or https address: it is not a valid address/],
+		['maxDepth', '0', /maxDepth must be a number of folder levels below the root, from 1 to 1000/],
+		['maxDepth', '1001', /maxDepth must be a number of folder levels below the root, from 1 to 1000/],
 	])('refuses %s=%s with a line naming the key', (key, value, message) => {
 		expect(() => parseValue(findKey(key)!, value)).toThrow(message);
 	});
@@ -28,8 +32,11 @@ describe('settings keys', () => {
 	it('parses good values to their types', () => {
 		expect(parseValue(findKey('server.port')!, '2121')).toBe(2121);
 		expect(parseValue(findKey('latestOnly')!, 'true')).toBe(true);
+		expect(parseValue(findKey('maxDepth')!, '1000')).toBe(1000);
+		expect(findKey('maxDepth')!.default).toBe(64);
 		expect(parseValue(findKey('repeat')!, 'every 6h')).toBe('every 6h');
 		expect(checkRepeat('0 3 * * 1-5')).toBeUndefined();
+		expect(parseValue(findKey('notify.url')!, 'https://hc-ping.com/5f1c')).toBe('https://hc-ping.com/5f1c');
 	});
 
 	it('finds a password in netrc by machine and login, with default as fallback', () => {

@@ -5,14 +5,15 @@
  * request. Each method is one request; retries are the pool's business.
  */
 import type {Socket} from 'node:net';
-import type {ConnectionOptions, TLSSocket} from 'node:tls';
+import type {TLSSocket} from 'node:tls';
 import {parseFtpTime, parseListing, type ListedEntry} from '../listing-parse.js';
 import {ConnectionLost, Control, FtpReplyError, type Reply} from './control.js';
-import {Inflow, openData, passivePort, readData} from './data.js';
+import {Inflow, openData, passivePort, readData, type DataTls} from './data.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
-export type ClientOptions = {host: string; timeoutMs: number; tls?: ConnectionOptions};
+/** `tls`: the options of a protected data connection, with the check of its certificate (see DataTls). */
+export type ClientOptions = {host: string; timeoutMs: number; tls?: Omit<DataTls, 'session'>};
 
 export class FtpClient {
 	/** `EPSV` until the server refuses it, then `PASV`; undefined until the first data connection. */
@@ -110,6 +111,8 @@ export class FtpClient {
 
 	/** Protect the data channel once the control connection is TLS (PBSZ 0, PROT P). */
 	async protect(): Promise<void> {
+		// Never a protected data channel without the check of who answers on it.
+		if (!this.options.tls) throw new Error('protected data connections need the TLS options and the certificate check');
 		await this.control.send('PBSZ 0');
 		await this.control.send('PROT P');
 		this.protected = true;
@@ -139,7 +142,8 @@ export class FtpClient {
 			final.catch(() => undefined);
 		}
 
-		const tls = this.protected ? {...this.options.tls, session: (this.control.socket as TLSSocket).getSession?.()} : undefined;
+		// The control connection's session is the only one offered: a data connection that resumes it is that server.
+		const tls = this.protected ? {...this.options.tls!, session: (this.control.socket as TLSSocket).getSession?.()} : undefined;
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;

@@ -67,6 +67,11 @@ export class Control {
 	private buffer = '';
 	private lines: string[] = [];
 	private opening = '';
+	/**
+	 * `next`: the next final reply is the last one read in plain text (`AUTH TLS`'s); `sealed`: it
+	 * came and accepted, so nothing more is read until the TLS handshake (`upgrade`).
+	 */
+	private plainEnds?: 'next' | 'sealed';
 	private readonly waiting: Waiter[] = [];
 	private failure?: Error;
 
@@ -100,10 +105,31 @@ export class Control {
 		}
 	}
 
-	/** Turn this connection into TLS (after `AUTH TLS` was accepted). */
+	/**
+	 * Send `AUTH TLS` (or `AUTH SSL`); its reply is the last read in plain text. Once it is a
+	 * success, whatever else the server (or anyone in the path) sent unencrypted is dropped, never
+	 * read as a reply: `upgrade` must follow.
+	 */
+	async startTls(command: string): Promise<Reply> {
+		this.plainEnds = 'next';
+		try {
+			return await this.send(command);
+		} finally {
+			if (this.plainEnds === 'next') this.plainEnds = undefined; // Refused: plain text goes on.
+		}
+	}
+
+	/** Turn this connection into TLS (after `AUTH TLS` was accepted); the reply parser starts afresh. */
 	async upgrade(options: ConnectionOptions): Promise<void> {
 		const plain = this.socket;
 		this.detach(plain);
+		// Plain bytes after the 234: a line begun, a multi-line reply opened. None is a TLS reply.
+		this.buffer = '';
+		this.lines = [];
+		this.opening = '';
+		// Node hands bytes still in the plain socket's read queue to the TLS layer (as records): none may
+		// be there (they would fail the handshake at best), so they are dropped here too.
+		while (plain.readableLength > 0 && plain.read() !== null);
 		const secure = connectTls({...options, socket: plain});
 		try {
 			await ready(secure, 'secureConnect', this.timeoutMs, 'the TLS handshake got no answer');
@@ -112,6 +138,7 @@ export class Control {
 			throw error;
 		}
 
+		this.plainEnds = undefined;
 		this.socket = secure;
 		this.attach(secure);
 	}
@@ -158,13 +185,22 @@ export class Control {
 		socket.off('timeout', this.onTimeout);
 	}
 
+	private sealed(): boolean {
+		return this.plainEnds === 'sealed';
+	}
+
 	private read(chunk: string): void {
+		if (this.sealed()) return;
 		this.buffer += chunk;
 		let start = 0;
 		for (let end = this.buffer.indexOf('\n', start); end >= 0; end = this.buffer.indexOf('\n', start)) {
 			const line = this.buffer.charCodeAt(end - 1) === 13 ? this.buffer.slice(start, end - 1) : this.buffer.slice(start, end);
 			start = end + 1;
 			this.line(line);
+			if (this.sealed()) {
+				this.buffer = '';
+				return;
+			}
 		}
 
 		this.buffer = start === 0 ? this.buffer : this.buffer.slice(start);
@@ -197,6 +233,7 @@ export class Control {
 		if (code < 200) return; // Preliminary (150, 125): the final reply follows.
 		const waiter = this.waiting.shift();
 		if (!waiter) return; // Unasked (a 421 before closing): the close that follows tells.
+		if (this.plainEnds === 'next' && code < 400) this.plainEnds = 'sealed';
 		if (code >= 400) waiter.reject(new FtpReplyError(code, text));
 		else waiter.resolve({code, message: text});
 	}

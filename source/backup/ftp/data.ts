@@ -42,8 +42,18 @@ export class Inflow {
 	};
 }
 
-/** Connect to the data port; TLS (resuming `session`) when `tls` is given, else reading into `inflow`'s buffer. */
-export async function openData(host: string, port: number, timeoutMs: number, tls?: ConnectionOptions & {session?: Buffer}, inflow?: Inflow): Promise<Socket | TLSSocket> {
+/**
+ * TLS for a data connection: the control connection's options, its session to resume, and the
+ * check of who answered (it throws to refuse the connection).
+ */
+export type DataTls = ConnectionOptions & {session?: Buffer; verify: (socket: TLSSocket, port: number) => void};
+
+/**
+ * Connect to the data port; TLS (resuming `session`) when `tls` is given, else reading into
+ * `inflow`'s buffer. A TLS connection is checked by `tls.verify` as soon as its handshake is
+ * done, before anything reads it; one that fails is destroyed unread.
+ */
+export async function openData(host: string, port: number, timeoutMs: number, tls?: DataTls, inflow?: Inflow): Promise<Socket | TLSSocket> {
 	if (inflow) {
 		inflow.handler = undefined;
 		inflow.early = [];
@@ -52,8 +62,19 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 	// Half-open allowed: the server's end of the data is the end of the download, and readData then
 	// closes the socket at once (servers wait for that before their 226); ending it first, as a
 	// half-closed socket does by itself, would cost a shutdown call per file for nothing.
-	const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port, allowHalfOpen: true, ...(inflow ? {onread: inflow.onread} : {})});
+	const {verify, ...options} = tls ?? {};
+	const socket = tls ? connectTls({...options, host, port}) : connectTcp({host, port, allowHalfOpen: true, ...(inflow ? {onread: inflow.onread} : {})});
 	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`);
+	if (verify) {
+		// In the same turn as the handshake's end: no 'data' listener yet, so nothing was read.
+		try {
+			verify(socket as TLSSocket, port);
+		} catch (error) {
+			socket.destroy();
+			throw error;
+		}
+	}
+
 	socket.on('timeout', () => socket.destroy(new ConnectionLost(`the data connection stalled for ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT')));
 	return socket;
 }

@@ -1,0 +1,132 @@
+/**
+ * Endless trees (SPEC: What a broken or hostile server can never do): the depth limit, and
+ * folders that list as one of their own ancestors. A server that follows a link to an ancestor,
+ * or answers `LIST <folder>` with the listing of another folder, shows an endless tree; it is
+ * told apart from an honest tree that merely repeats itself (`a/a/a`, with identical leaves) by
+ * following the repetition down one path before calling it a loop.
+ *
+ * A folder's listing is fingerprinted (every entry: kind, name, MLSD `unique` id, and for a file
+ * its size and time as the server wrote them). A folder whose fingerprint equals an ancestor's is held, not entered, and
+ * only the child that mirrors the path below that ancestor is listed (a probe); while each level
+ * keeps repeating the level one period up, the probe goes on. The repetition is a loop once it
+ * has held for `proofLevels` levels (at once when every entry carries a `unique` id, which no two
+ * folders share); the first level that differs proves the tree honest, and everything held is
+ * entered as usual. A probe is one path, so a loop costs a few listings, not a tree of them.
+ */
+import {createHash} from 'node:crypto';
+import type {ListedEntry} from './listing-parse.js';
+import {joinRemote} from './names.js';
+
+/** Folder levels below the root that are listed when the job sets no `maxDepth`. */
+export const defaultMaxDepth = 64;
+
+/** A listed folder as its descendants see it. */
+export type Ancestor = {path: string; depth: number; fingerprint: string; parent?: Ancestor};
+
+/** A listing as the scan holds it. */
+export type Listing = {entries: ListedEntry[]; unparsed: string[]};
+
+/** A folder to list: its ancestors' fingerprints, and the repetition it probes, if any. */
+export type Folder = {path: string; parts: string[]; parent?: Ancestor; probe?: Suspicion};
+
+/** A listed folder to enter; `probed` names the child a probe listed already. */
+export type Held = {folder: Folder; listing: Listing; node: Ancestor; started: number; probed?: string};
+
+/** The repetition one probe follows: the first folder that repeated, the ancestor it repeats, the period. */
+export type Suspicion = {origin: string; ancestor: string; period: number; held: Held[]};
+
+/** Levels of repetition that make a loop; an honest tree that repeats itself less deeply is entered. */
+function proofLevels(period: number): number {
+	return Math.max(8, 2 * period);
+}
+
+/** The fingerprint of a listing, and whether every entry carries a `unique` id. */
+function fingerprint(listing: Listing): {key: string; identified: boolean} {
+	// A folder's own size and time are left out: servers make them up (4096, the time of the
+	// listing), and a repeated listing must be seen as one all the same. Tabs between the fields:
+	// ids holding tabs could make two entries alike, which a server could do as easily by
+	// sending one listing twice.
+	const keys = listing.entries.map(entry =>
+		entry.kind === 'directory' ? `d\t\t\t${entry.id ?? ''}\t${entry.name}` : `${entry.kind}\t${entry.size}\t${entry.mtime ?? entry.rawDate ?? ''}\t${entry.id ?? ''}\t${entry.name}`,
+	);
+	keys.sort();
+	const hash = createHash('sha256');
+	hash.update(`${keys.length}\n`);
+	for (const key of keys) hash.update(`${key.length}\n${key}`);
+	for (const line of listing.unparsed) hash.update(`${line.length}\n${line}`);
+	const identified = listing.entries.length > 0 && listing.entries.every(entry => entry.id !== undefined && entry.id !== '');
+	return {key: hash.digest('base64'), identified};
+}
+
+/** The nearest ancestor whose listing had the same fingerprint. */
+function repeatedAncestor(node: Ancestor): Ancestor | undefined {
+	for (let at = node.parent; at; at = at.parent) if (at.fingerprint === node.fingerprint) return at;
+	return undefined;
+}
+
+/** The ancestor `levels` above a folder. */
+function above(node: Ancestor, levels: number): Ancestor | undefined {
+	let at: Ancestor | undefined = node;
+	for (let step = 0; step < levels && at; step++) at = at.parent;
+	return at;
+}
+
+/** What the scan does for the watch: enter a folder, list one (a probe), report a loop. */
+export type LoopSteps<Q> = {
+	enter: (held: Held, queue: Q) => void;
+	list: (folder: Folder, queue: Q) => void;
+	loop: (path: string, reason: string) => void;
+};
+
+/** Every listed folder passes through here before it is entered. */
+export class LoopWatch<Q> {
+	constructor(private readonly maxDepth: number, private readonly steps: LoopSteps<Q>) {}
+
+	listed(folder: Folder, listing: Listing, started: number, queue: Q): void {
+		const {key, identified} = fingerprint(listing);
+		const held: Held = {folder, listing, node: {path: folder.path, depth: folder.parts.length, fingerprint: key, parent: folder.parent}, started};
+		if (folder.probe) {
+			if (above(held.node, folder.probe.period)?.fingerprint === key) {
+				this.follow(folder.probe, held, identified, queue);
+				return;
+			}
+
+			this.release(folder.probe, queue);
+		}
+
+		const ancestor = repeatedAncestor(held.node);
+		if (ancestor) this.follow({origin: folder.path, ancestor: ancestor.path, period: held.node.depth - ancestor.depth, held: []}, held, identified, queue);
+		else this.steps.enter(held, queue);
+	}
+
+	/** A probe that could not be listed proves nothing: what it held is entered. */
+	failed(folder: Folder, queue: Q): void {
+		if (folder.probe) this.release(folder.probe, queue);
+	}
+
+	/** Hold a folder that repeats the level a period up and probe its mirrored child, or call it a loop. */
+	private follow(suspicion: Suspicion, held: Held, identified: boolean, queue: Q): void {
+		const {folder, listing, node} = held;
+		// The child with the name the path took below the repeated level, when the listing holds it as a folder.
+		const next = folder.parts[folder.parts.length - suspicion.period];
+		if (!listing.entries.some(entry => entry.kind === 'directory' && entry.name === next && !entry.refused)) {
+			this.release(suspicion, queue);
+			this.steps.enter(held, queue);
+			return;
+		}
+
+		suspicion.held.push({...held, probed: next});
+		if (identified || suspicion.held.length >= proofLevels(suspicion.period) || folder.parts.length >= this.maxDepth) {
+			const levels = suspicion.held.length;
+			this.steps.loop(suspicion.origin, `lists as its ancestor ${suspicion.ancestor} (the same entries${levels > 1 ? `, repeated over ${levels} levels` : ''}): a loop, not entered`);
+			return;
+		}
+
+		this.steps.list({path: joinRemote(folder.path, next!), parts: [...folder.parts, next!], parent: node, probe: suspicion}, queue);
+	}
+
+	/** Everything a probe held is an honest tree after all: enter it. */
+	private release(suspicion: Suspicion, queue: Q): void {
+		for (const held of suspicion.held.splice(0)) this.steps.enter(held, queue);
+	}
+}
