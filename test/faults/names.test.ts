@@ -88,8 +88,6 @@ describe('hostile listings', () => {
 		'type=dir;modify=20261120030000; ../escape',
 		'type=file;size=5;modify=20261120030000; nul\u0000name',
 		'type=file;size=5;modify=20261120030000; cr\rname',
-		// A line feed ends the line: what follows it is a line of its own, never part of a path.
-		'type=file;size=5;modify=20261120030000; ..\n../../lf-outside.txt',
 	];
 	const list = [
 		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 ..',
@@ -97,11 +95,10 @@ describe('hostile listings', () => {
 		'drwxr-xr-x    2 1000     1000         4096 Nov 20 03:00 ../escape',
 		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 nul\u0000name',
 		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 cr\rname',
-		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 ..\n../../lf-outside.txt',
 	];
 
 	for (const useMlsd of [true, false]) {
-		it(`refuses ., .., /, NUL${useMlsd ? ' and CR' : ''} from ${useMlsd ? 'an MLSD' : 'a LIST'} server, logs them escaped, and writes nothing outside, whatever CR or LF a name holds`, async () => {
+		it(`refuses ., .., /, NUL and CR from ${useMlsd ? 'an MLSD' : 'a LIST'} server, logs them escaped, and writes nothing outside`, async () => {
 			const source = await tempDir();
 			await writeTree(source, {'u/fine.txt': {content: 'fine', mtime: when}});
 			const server = await startFtpServer({root: source, mlsd: useMlsd, extraLines: {'/': {mlsd, list}, '/u': {mlsd, list}}});
@@ -120,10 +117,10 @@ describe('hostile listings', () => {
 				expect(log).toMatch(/\tWARN\trefused\t\/u\/nul\\x00name\t\t\trefused name: the name holds a NUL byte/);
 				expect(log).toMatch(/\tWARN\trefused\t\/u\/\.\.\t\t\trefused name: the name is "\.\."/);
 				expect(log.replace(/[\t\n]/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
-				if (useMlsd) expect(log).toMatch(/\tWARN\trefused\t\/u\/cr\\rname\t\t\trefused name: the name holds a line break/);
+				expect(log).toMatch(/\tWARN\trefused\t\/u\/cr\\rname\t\t\trefused name: the name holds a line break/);
 				const rows = await exportRows(join(backup, 'packrat-export.tsv'));
 				expect(rows.filter(row => row[6] === 'skipped' && row[7] === '').length).toBeGreaterThanOrEqual(6);
-				if (useMlsd) expect(rows.find(row => row[3] === '/u/cr\\rname')?.[6]).toBe('skipped');
+				expect(rows.find(row => row[3] === '/u/cr\\rname')?.[6]).toBe('skipped');
 			} finally {
 				await server.close();
 			}
