@@ -21,14 +21,13 @@ const files = {
 	'/u/\u001b]0;owned\u0007title.txt': 'title',
 	'/u/bs\bdel\u007fcsi\u009b2J.txt': 'c1',
 	'/u/cr\rname.txt': 'cr',
-	'/u/lf\nname.txt': 'lf',
 	'/u/plain.txt': 'plain',
 	'/u/locked/': '',
 };
 
 async function hostileServer() {
 	let logins = 0;
-	let refusedRetr = false;
+	const retr = {refuse: true};
 	const handlers: Record<string, Handler> = {
 		// The second login is refused as a server with too many connections does: the run goes on with fewer.
 		USER(session, argument) {
@@ -43,13 +42,13 @@ async function hostileServer() {
 		},
 		// The first download of one file is refused for now: the retry's reason.
 		RETR(session, argument) {
-			if (refusedRetr || !argument.endsWith('title.txt')) return defaultHandlers['RETR']!(session, argument);
-			refusedRetr = true;
+			if (!retr.refuse || !argument.endsWith('title.txt')) return defaultHandlers['RETR']!(session, argument);
+			retr.refuse = false;
 			session.rest = 0;
 			session.reply(`450 ${nasty} try later`);
 		},
 	};
-	return startHostileServer({files, mlsd: true, handlers});
+	return Object.assign(await startHostileServer({files, mlsd: true, handlers}), {retr});
 }
 
 describe('control characters from the server', () => {
@@ -92,6 +91,13 @@ describe('control characters from the server', () => {
 				}
 
 				expect(await readFile(join(backup, 'u', '\u001b]0;owned\u0007title.txt'), 'utf8')).toBe('title');
+
+				// packrat verify against the same server, its sample of the file refused once more: its lines go out the same way.
+				server.retr.refuse = true;
+				const verify = await runCli(['verify', '--sample', '100', ...(json ? ['--json'] : [])], {home, env: {PACKRAT_PASSWORD: 'p'}});
+				expect(verify.code).toBe(1);
+				expect(verify.stdout + verify.stderr).not.toMatch(rawControl);
+				expect(verify.stdout).toContain(json ? 'try later' : '450 \\x1b]0;owned');
 			} finally {
 				await server.close();
 			}
