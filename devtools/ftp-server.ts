@@ -31,6 +31,10 @@ export type FtpServerOptions = {
 	extraLines?: Record<string, {list?: string[]; mlsd?: string[]}>;
 	/** Downloads that fail part-way with a 551, for tests of a transfer that breaks (counted over all sessions). */
 	breakReads?: BreakReads;
+	/** Told each command line as it arrives, TLS or not (PASS included): for a proxy that cannot read TLS. */
+	onCommand?: (line: string) => void;
+	/** The port to announce in 227/229 for a passive listener on `port`: a proxy in front listens there and forwards. */
+	passivePort?: (port: number) => number | Promise<number>;
 };
 
 export type FtpTestServer = {
@@ -65,7 +69,10 @@ export async function startFtpServer(options: FtpServerOptions): Promise<FtpTest
 				log: silentLog,
 			}),
 	);
-	const state = createState(ftp, {mlsd: options.mlsd ?? false, tls, epsv: options.epsv ?? true, statListing: options.statListing ?? true, hash: options.hash ?? false, extraLines: options.extraLines});
+	const state = createState(ftp, {
+		mlsd: options.mlsd ?? false, tls, epsv: options.epsv ?? true, statListing: options.statListing ?? true, hash: options.hash ?? false,
+		extraLines: options.extraLines, onCommand: options.onCommand, passivePort: options.passivePort,
+	});
 	ftp.disconnectClient = (id) => disconnect(ftp, id);
 	ftp.on('login', (data: LoginData, resolve: (result: LoginResult) => void, reject: (error: Error) => void) => {
 		if (!loginAccepted(options, data)) return reject(new Error('Login incorrect.'));

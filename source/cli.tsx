@@ -9,6 +9,7 @@
  * bin (and the benchmark) run the file itself. `env -S` needs coreutils 8.30 or later.
  */
 import {flagSpecs, quickArgs, type Parsed} from './commands/args.js';
+import {withoutControl} from './backup/names.js';
 import type {Overrides} from './settings/job.js';
 
 const help = `
@@ -67,8 +68,9 @@ const cli = await readArgs();
 
 const out = {line: (text: string) => process.stdout.write(`${text}\n`), error: (text: string) => process.stderr.write(`${text}\n`)};
 
+/** One line on stderr, control characters escaped (a setting or a path may hold them), and exit. */
 function fail(message: string, code = 2): never {
-	process.stderr.write(`packrat: ${message}\n`);
+	process.stderr.write(`packrat: ${withoutControl(message)}\n`);
 	process.exit(code);
 }
 

@@ -58,6 +58,8 @@ function serializeCommands(): void {
 		if (this.held.length === 0) this.held = undefined;
 		if (end < 0) return this.queued ?? Promise.resolve();
 		const lines = held.subarray(0, end + 2);
+		const onCommand = stateOf(this.server)?.onCommand;
+		if (onCommand) for (const line of lines.toString('utf8').split('\r\n').slice(0, -1)) onCommand(line);
 		const previous = this.queued ?? Promise.resolve();
 		const next = previous.then(async () => original.call(this, lines)).catch(() => undefined);
 		this.queued = next;
@@ -206,14 +208,19 @@ const size: TestHandler = async function ({command}) {
 
 const epsv: TestHandler = async function (_args, state) {
 	if (!state.epsv) return this.reply(500, 'Unknown command.');
-	const port = await openPassive(this, state);
+	const port = await announced(state, await openPassive(this, state));
 	return this.reply(229, `Entering Extended Passive Mode (|||${port}|)`);
 };
 
 const pasv: TestHandler = async function (_args, state) {
-	const port = await openPassive(this, state);
+	const port = await announced(state, await openPassive(this, state));
 	return this.reply(227, `Entering Passive Mode (127,0,0,1,${port >> 8},${port & 255}).`);
 };
+
+/** The port a passive reply names: the listener's own, or the one a proxy in front forwards to it. */
+async function announced(state: ServerState, port: number): Promise<number> {
+	return state.passivePort ? state.passivePort(port) : port;
+}
 
 /** `LIST -a path`, `LIST -la`: drop leading option words (a name that looks like an option can't be listed, as in vsftpd). */
 function stripListOptions(argument: string | null): string {

@@ -20,11 +20,17 @@ export type ServerState = {
 	dataServers: Set<Server>;
 	/** Raw lines added to the listing of a folder (by client path), to play a hostile server. */
 	extraLines?: Record<string, {list?: string[]; mlsd?: string[]}>;
+	/** Told each command line as it arrives (after TLS, PASS included). */
+	onCommand?: (line: string) => void;
+	/** The port to announce in 227/229 for a passive listener on `port` (a proxy's, that forwards to it). */
+	passivePort?: (port: number) => number | Promise<number>;
 };
 
 const states = new WeakMap<FtpSrv, ServerState>();
 
-export function createState(server: FtpSrv, settings: {mlsd: boolean; tls: TlsMode; epsv: boolean; statListing: boolean; hash: HashCommand | false; extraLines?: ServerState['extraLines']}): ServerState {
+type Settings = Omit<ServerState, 'sockets' | 'dataServers'>;
+
+export function createState(server: FtpSrv, settings: Settings): ServerState {
 	const state: ServerState = {...settings, sockets: new Set(), dataServers: new Set()};
 	states.set(server, state);
 	return state;

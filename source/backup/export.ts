@@ -1,11 +1,12 @@
 /**
- * `packrat-export.tsv`: one row per file on the server at this run, with a header, tabs and
- * newlines inside a field escaped, written atomically at the end of the run. The same writer
+ * `packrat-export.tsv`: one row per file on the server at this run, with a header, every control
+ * character inside a field escaped, written atomically at the end of the run. The same writer
  * serves `packrat-verify.tsv`.
  */
 import {constants} from 'node:fs';
 import {open, rename, rm, type FileHandle} from 'node:fs/promises';
 import type {FileStatus} from './events.js';
+import {escapeControl} from './names.js';
 
 export const exportName = 'packrat-export.tsv';
 
@@ -23,9 +24,12 @@ export type ExportRow = {
 	localPath: string;
 };
 
-/** Backslash, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`. */
+/**
+ * Backslash, tab, newline and carriage return as `\\`, `\t`, `\n`, `\r`; every other control
+ * character (C0, DEL, C1) as `\xNN`, so that no field can end a row or reach a terminal raw.
+ */
 export function escapeField(value: string): string {
-	return value.replace(/[\\\t\n\r]/g, char => ({'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'})[char]!);
+	return escapeControl(value);
 }
 
 /** One TSV line (without its newline): each field escaped, joined by tabs. */

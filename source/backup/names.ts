@@ -15,13 +15,26 @@ export function refuseName(name: string): string | undefined {
 }
 
 const named: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\'};
+const escaped = (char: string) => named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
 /**
  * Escape control characters (C0, DEL, C1) and backslashes so that no name can move the cursor,
- * clear the screen or forge a log line. Printable text, unicode included, is kept as it is.
+ * clear the screen or forge a log line: tab, newline, CR and backslash as `\t`, `\n`, `\r`,
+ * `\\`, every other one as `\xNN`. Printable text, unicode included, is kept as it is.
  */
 export function escapeControl(text: string): string {
-	return text.replace(/[\u0000-\u001F\u007F-\u009F\\]/g, char => named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+	return text.replace(/[\u0000-\u001F\u007F-\u009F\\]/g, escaped);
+}
+
+const control = /[\u0000-\u001F\u007F-\u009F]/;
+const controls = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/**
+ * The last guard at a screen's edge: control characters escaped as escapeControl does, but
+ * backslashes left alone, so that text escaped already is shown as it is.
+ */
+export function withoutControl(text: string): string {
+	return control.test(text) ? text.replace(controls, escaped) : text;
 }
 
 /** Join remote path parts: `joinRemote('/a', 'b c')` → `/a/b c`. */

@@ -5,7 +5,6 @@
  */
 import {CancelledError, PackratError, ftpCode, isTransient, replyText} from './errors.js';
 import type {RunEvent} from './events.js';
-import {escapeControl} from './names.js';
 import type {FtpClient} from './ftp/client.js';
 import {connect, connectFailure, type ServerConfig} from './remote.js';
 
@@ -106,7 +105,7 @@ export class Pool {
 				slot.client?.close();
 				slot.client = undefined;
 				if (attempt > this.options.retries) {
-					throw new PackratError(`gave up on ${escapeControl(what)} after ${attempt} attempts: ${escapeControl(replyText(error))}`, 'server');
+					throw new PackratError(`gave up on ${what} after ${attempt} attempts: ${replyText(error)}`, 'server');
 				}
 
 				const delayMs = this.backoff(attempt);
@@ -135,5 +134,28 @@ export async function connectFirst(config: ServerConfig, decide?: Parameters<typ
 		return await connect(config, decide);
 	} catch (error) {
 		throw connectFailure(error, config);
+	}
+}
+
+/**
+ * Look at the root on the first client, before the other connections are made, so that a missing
+ * root costs one login rather than one per connection. `CWD` is the cheap look; where the server
+ * refuses it, the root's listing decides, as in the scan. Anything but a refusal of both is left to
+ * the scan and its retries. A missing root closes the client and throws the settings fault.
+ */
+export async function checkRoot(client: FtpClient, root: string, mlsd: boolean): Promise<void> {
+	try {
+		await client.cd(root);
+		return;
+	} catch (error) {
+		if ((ftpCode(error) ?? 0) < 500) return;
+	}
+
+	try {
+		await client.listText(root, mlsd);
+	} catch (error) {
+		if ((ftpCode(error) ?? 0) < 500) return;
+		client.close();
+		throw new PackratError(`the root path ${root} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
 	}
 }

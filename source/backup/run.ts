@@ -16,7 +16,7 @@ import {acquireLock} from './lock.js';
 import {RunLogs} from './logs.js';
 import {plan, planEvent, type PlannedFile} from './plan.js';
 import {protectReserved, rescueOwnNames} from './reserved.js';
-import {Pool, connectFirst} from './pool.js';
+import {Pool, checkRoot, connectFirst} from './pool.js';
 import type {ServerConfig, TrustDecider} from './remote.js';
 import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
 import {transferAll} from './transfer-all.js';
@@ -93,6 +93,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 
 		const first = await connectFirst(job.server, options.decideTrust);
 		if (first.trusted) logs.transfer('INFO', 'trust', job.server.host, {reply: `certificate ${first.trusted} trusted by the user`});
+		await checkRoot(first.client, job.server.root, first.mlsd);
 		pool = new Pool({config: {...job.server, fingerprint: first.trusted ?? job.server.fingerprint}, size: job.connections, retries: job.retries, signal, emit, backoffMs: options.backoffMs});
 		await pool.open(first.client, first.mlsd);
 		emit({type: 'connected', connections: pool.live, tls: first.tls, listing: pool.listing});

@@ -1,8 +1,10 @@
 /**
  * `packrat run`: one backup now, without the window, for cron or systemd. Readable lines, or
  * JSON lines with --json; exit 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+ * Lines are built from the raw names and server replies and escaped on their way out, in one
+ * place (escapedOut), so that no event, old or new, can put a control character on a terminal.
  */
-import {escapeControl} from '../backup/names.js';
+import {escapeControl, withoutControl} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
@@ -15,6 +17,16 @@ import {readSettings} from '../settings/read.js';
 export type RunFlags = Overrides & {json: boolean; profile?: string};
 
 type Out = {line: (text: string) => void; error: (text: string) => void};
+
+/**
+ * The one way out of `packrat run`: every readable line with its control characters and
+ * backslashes escaped (`\x1b`, `\t`, `\\`), whichever event, name or server reply it holds. A
+ * JSON line has none left (jsonLine escapes them): only a guard is kept for it.
+ */
+export function escapedOut(out: Out, json: boolean): Out {
+	const escape = json ? withoutControl : escapeControl;
+	return {line: text => out.line(escape(text)), error: text => out.error(escape(text))};
+}
 
 /** JSON with C1 control characters escaped as well, so no remote name reaches a terminal raw. */
 export function jsonLine(value: unknown): string {
@@ -42,9 +54,9 @@ function textLine(event: RunEvent, progress: Progress): string | undefined {
 		case 'plan':
 			return `Found ${event.files} files (${bytes(event.bytes)}) in ${progress.scan.folders} folders: ${event.toDownload} to download (${bytes(event.bytesToDownload)}), ${event.unchanged} unchanged, ${event.skipped} skipped`;
 		case 'retry':
-			return `Retrying ${escapeControl(event.path)} in ${Math.round(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`;
+			return `Retrying ${event.path} in ${Math.round(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`;
 		case 'error':
-			return `Error: ${event.path ? `${escapeControl(event.path)}: ` : ''}${escapeControl(event.message)}`;
+			return `Error: ${event.path ? `${event.path}: ` : ''}${event.message}`;
 		case 'done':
 			return summaryLine(event.summary);
 		default:
@@ -59,7 +71,8 @@ function progressLine(progress: Progress): string | undefined {
 	return `Backing up: ${transferPhrase({...figures, etaSeconds: eta(progress)})}`;
 }
 
-export async function runCommand(flags: RunFlags, out: Out, signal: AbortSignal, everyMs = 5000): Promise<number> {
+export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal, everyMs = 5000): Promise<number> {
+	const out = escapedOut(raw, flags.json);
 	// Read-only, so without conf: loading and compiling its schema validator was a third of start-up.
 	const settings = readSettings(flags.profile);
 	const job = toJob(settings, flags);

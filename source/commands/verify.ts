@@ -6,12 +6,11 @@
  */
 import {parseArgs} from 'node:util';
 import {PackratError} from '../backup/errors.js';
-import {escapeControl} from '../backup/names.js';
 import {bytes, duration} from '../format.js';
 import {toJob} from '../settings/job.js';
 import {readSettings} from '../settings/read.js';
 import type {VerifyRow, VerifySummary} from '../verify/report.js';
-import {jsonLine} from './run.js';
+import {escapedOut, jsonLine} from './run.js';
 
 type Out = {line: (text: string) => void; error: (text: string) => void};
 
@@ -53,7 +52,7 @@ export function verifySummaryLine(summary: VerifySummary): string {
 }
 
 function rowLine(row: VerifyRow): string {
-	return `${row.result}: ${escapeControl(row.path)}${row.detail ? ` — ${escapeControl(row.detail)}` : ''}`;
+	return `${row.result}: ${row.path}${row.detail ? ` — ${row.detail}` : ''}`;
 }
 
 const phaseLines = {connecting: 'Connecting…', scanning: 'Scanning the server…', comparing: 'Comparing with the backup…', writing: 'Writing packrat-verify.tsv…'} as const;
@@ -61,9 +60,11 @@ const phaseLines = {connecting: 'Connecting…', scanning: 'Scanning the server�
 /** At most this many file lines in the readable output; the report has them all. */
 const shownRows = 50;
 
-export async function verifyCommand(argv: readonly string[], out: Out, signal?: AbortSignal): Promise<number> {
+/** Lines are built raw and escaped on their way out, as packrat run's are (escapedOut). */
+export async function verifyCommand(argv: readonly string[], raw: Out, signal?: AbortSignal): Promise<number> {
 	let flags: VerifyFlags;
 	let job;
+	let out = escapedOut(raw, false);
 	try {
 		flags = parseVerifyArgs(argv);
 		if (flags.help) {
@@ -71,6 +72,7 @@ export async function verifyCommand(argv: readonly string[], out: Out, signal?: 
 			return 0;
 		}
 
+		out = escapedOut(raw, flags.json);
 		job = toJob(readSettings(flags.profile), flags.folder === undefined ? {} : {folder: flags.folder});
 	} catch (error) {
 		if (!(error instanceof PackratError)) throw error;
@@ -100,7 +102,7 @@ export async function verifyCommand(argv: readonly string[], out: Out, signal?: 
 				out.line(`Comparing: ${event.done}/${event.total} files`);
 				break;
 			case 'retry':
-				out.line(`Retrying ${escapeControl(event.path)} in ${Math.round(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`);
+				out.line(`Retrying ${event.path} in ${Math.round(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`);
 				break;
 			case 'row':
 				if (++shown <= shownRows) out.line(rowLine(event.row));

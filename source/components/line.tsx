@@ -1,9 +1,11 @@
 /**
  * One terminal line of styled segments, cut to its width: the building block of every pane, so
- * that no text wraps and a frame never grows taller than the layout planned.
+ * that no text wraps and a frame never grows taller than the layout planned. It is also the
+ * window's last guard: a control character left in any segment is drawn escaped, never raw.
  */
 import React from 'react';
 import {Box, Text} from 'ink';
+import {withoutControl} from '../backup/names.js';
 import {asciiOnly, displayWidth, fit} from './text.js';
 import {useTheme, type Tone} from './theme.js';
 
@@ -37,7 +39,8 @@ function LineView({segments, width}: {segments: readonly Piece[]; width: number}
 	segments.forEach((piece, index) => {
 		if (!piece || room <= 0) return;
 		const segment = typeof piece === 'string' ? {text: piece} : piece;
-		const raw = theme.ascii ? asciiOnly(segment.text) : segment.text;
+		const shown = withoutControl(segment.text);
+		const raw = theme.ascii ? asciiOnly(shown) : shown;
 		const cells = displayWidth(raw);
 		const text = cells <= room ? raw : fit(raw, room, theme.glyph.ellipsis);
 		room -= cells <= room ? cells : displayWidth(text);

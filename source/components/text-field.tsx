@@ -6,6 +6,7 @@
  */
 import React from 'react';
 import {Text, type Key} from 'ink';
+import {withoutControl} from '../backup/names.js';
 import {displayWidth} from './text.js';
 import {useTheme} from './theme.js';
 
@@ -29,7 +30,8 @@ type Props = {value: string; cursor: number; width: number; mask?: string; focus
 
 export function TextField({value, cursor, width, mask, focus = true}: Props) {
 	const theme = useTheme();
-	const chars = [...(mask ? mask.repeat([...value].length) : value)];
+	// One place per character, a control character (from a settings file) drawn escaped in its place.
+	const chars = mask ? [...mask.repeat([...value].length)] : [...value].map(withoutControl);
 	const at = Math.min(Math.max(0, cursor), chars.length);
 	// Keep the cursor in view: a value longer than the field shows the part around the cursor.
 	let start = 0;

@@ -125,7 +125,7 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 			go(made);
 			setMessage({text: `made ${escapeControl(made)}`, tone: 'ok'});
 		} catch (error) {
-			setMessage({text: (error as Error).message, tone: 'bad'});
+			setMessage({text: escapeControl((error as Error).message), tone: 'bad'});
 		}
 	};
 

@@ -6,6 +6,7 @@
 import {open} from 'node:fs/promises';
 import {join} from 'node:path';
 import {transferLogName} from '../backup/logs.js';
+import {withoutControl} from '../backup/names.js';
 
 export type LogLine = {time: string; level: string; event: string; path: string; bytes: string; ms: string; reply: string};
 
@@ -14,10 +15,8 @@ export type LogTail = {lines: LogLine[]; size: number; truncated: boolean; missi
 export const tailBytes = 256 * 1024;
 export const maxLines = 4000;
 
-/** Control characters shown as `\xNN`; the backslashes the engine wrote are left as they are. */
-export function safeText(text: string): string {
-	return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, char => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Control characters shown escaped; the backslashes the engine wrote are left as they are. */
+export const safeText = withoutControl;
 
 export function parseLogLine(line: string): LogLine {
 	const [time = '', level = '', event = '', path = '', bytes = '', ms = '', ...reply] = line.split('\t');

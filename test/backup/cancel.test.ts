@@ -55,10 +55,10 @@ describe('cancel', () => {
 		}
 	});
 
-	it('packrat run exits 130 on SIGINT or SIGTERM, with the Cancelled summary', async () => {
+	it('packrat run exits 130 on SIGINT, SIGTERM or SIGHUP, with the Cancelled summary', async () => {
 		const {proxy, close} = await slowSource();
 		try {
-			for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+			for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 				const home = await tempDir();
 				await configure(home, {'server.host': '127.0.0.1', 'server.port': String(proxy.port), 'server.tls': 'none', backupFolder: join(home, 'b')});
 				const child = spawnCli(['run'], {home, stdio: ['ignore', 'pipe', 'pipe']});

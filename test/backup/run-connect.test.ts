@@ -4,8 +4,11 @@ import {describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
 import {freePort} from '../../devtools/vsftpd.js';
+import {getCertificate, newCertificate} from '../../devtools/ftp-server/certificate.js';
+import {startHostileServer} from '../../devtools/hostile-server.js';
 import {runBackup} from '../../source/backup/run.js';
 import type {CertificateQuestion} from '../../source/backup/events.js';
+import {configure, runCli} from '../helpers/cli.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
 
 describe('connecting', () => {
@@ -88,6 +91,56 @@ describe('connecting', () => {
 			const summary = await runBackup({job: makeJob(server, join(file, 'backup'))});
 			expect(summary).toMatchObject({outcome: 'failed', failure: 'config'});
 			expect(summary.reason).toBe(`the backup folder ${join(file, 'backup')} cannot be written (ENOTDIR): choose another with --folder or packrat config set backupFolder DIR`);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('certificates and the password', () => {
+	for (const tls of ['explicit', 'implicit'] as const) {
+		it(`${tls} TLS: a pinned fingerprint that does not match fails the run in one line naming the fingerprint, exit 1, one attempt, no PASS`, async () => {
+			const certificate = await getCertificate();
+			const other = await newCertificate();
+			const server = await startHostileServer({files: {'/u/a.txt': 'a'}, tls, certificate});
+			try {
+				const home = await tempDir();
+				await configure(home, {'server.host': '127.0.0.1', 'server.port': String(server.port), 'server.user': 'alice', 'server.tls': tls, 'server.fingerprint': other.fingerprint, backupFolder: join(home, 'backup'), connections: '4'});
+				const result = await runCli(['run'], {home, env: {PACKRAT_PASSWORD: 'pw'}});
+				expect(result.code).toBe(1);
+				const lines = result.stderr.trimEnd().split('\n');
+				expect(lines).toHaveLength(1);
+				expect(lines[0]).toContain(`its SHA-256 fingerprint is ${certificate.fingerprint}`);
+				expect(lines[0]).toContain(`not the trusted ${other.fingerprint}`);
+				expect(server.accepted).toBe(1);
+				expect(server.commands.filter(command => /^(USER|PASS)\b/.test(command))).toEqual([]);
+			} finally {
+				await server.close();
+			}
+		});
+	}
+
+	it('withholds PASS until the certificate is trusted: none while the question is open, none once refused', async () => {
+		const certificate = await getCertificate();
+		const server = await startHostileServer({files: {'/u/a.txt': 'a'}, tls: 'explicit', certificate});
+		try {
+			const job = (backup: string) => makeJob(server, backup, {connections: 2, server: {host: '127.0.0.1', port: server.port, user: 'alice', password: 'pw', tls: 'explicit', root: '/', timeoutMs: 5000}});
+			const seenWhenAsked: string[][] = [];
+			const ask = (answer: boolean) => async () => {
+				seenWhenAsked.push([...server.commands]);
+				return answer;
+			};
+
+			const refused = await runBackup({job: job(await tempDir()), decideTrust: ask(false)});
+			expect(refused).toMatchObject({outcome: 'failed', failure: 'trust'});
+			expect(server.accepted).toBe(1);
+			expect(server.commands.some(command => command.startsWith('PASS'))).toBe(false);
+
+			const trusted = await runBackup({job: job(await tempDir()), decideTrust: ask(true)});
+			expect(trusted.outcome).toBe('success');
+			expect(seenWhenAsked).toHaveLength(2);
+			for (const seen of seenWhenAsked) expect(seen.filter(command => command.startsWith('PASS'))).toEqual([]);
+			expect(server.commands.filter(command => command.startsWith('PASS')).length).toBeGreaterThanOrEqual(1);
 		} finally {
 			await server.close();
 		}

@@ -6,9 +6,9 @@ import {seedSample, writeTree} from '../../devtools/sample-data.js';
 import {startVsftpd, vsftpdMissing} from '../../devtools/vsftpd.js';
 import {runBackup} from '../../source/backup/run.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
+import {needTool, skipWithout} from '../helpers/tools.js';
 
 const missing = vsftpdMissing();
-if (missing) console.log(`skipping the vsftpd tests: ${missing}`);
 
 async function openUp(folder: string): Promise<void> {
 	await chmod(folder, 0o755);
@@ -17,8 +17,9 @@ async function openUp(folder: string): Promise<void> {
 	}
 }
 
-describe.skipIf(missing)('against a real vsftpd (LIST only, MDTM times)', () => {
+describe.skipIf(skipWithout(missing, 'the vsftpd tests'))('against a real vsftpd (LIST only, MDTM times)', () => {
 	it('backs up the sample exactly, old files included, and then finds nothing changed', async () => {
+		needTool(missing);
 		const source = await tempDir();
 		await seedSample(source);
 		await writeTree(source, {'u/ancient.txt': {content: 'from long ago', mtime: new Date('2019-06-15T13:14:15Z')}});

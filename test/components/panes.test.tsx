@@ -2,6 +2,8 @@
 import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {ErrorPane} from '../../source/components/error-pane.js';
+import {Line} from '../../source/components/line.js';
+import {TextField} from '../../source/components/text-field.js';
 import {ProgressPane, progressLines} from '../../source/components/progress-pane.js';
 import {makeTheme} from '../../source/components/theme.js';
 import {TrustDialog, explainReason, fingerprintLines} from '../../source/components/trust-dialog.js';
@@ -73,6 +75,24 @@ describe('the error pane', () => {
 		expect(frame).toContain('/f80\\x1b.txt: 550 denied');
 		expect(frame).not.toContain('/f77');
 		expect(frame.split('\n').filter(Boolean)).toHaveLength(4);
+		t.unmount();
+	});
+});
+
+describe('the last guard at the window\'s edge', () => {
+	it('draws a control character left in a line or a field escaped, never raw', async () => {
+		const t = await renderAt(
+			<>
+				<Line width={60} segments={['a\u001b]0;owned\u0007b ', {text: 'c\u009b2Jd\\x', bold: true}]} />
+				<TextField value={'r\u001b[2Jt'} cursor={1} width={30} />
+			</>,
+			{columns: 80, rows: 24},
+		);
+		const frame = t.frame();
+		expect(frame).toContain('a\\x1b]0;owned\\x07b');
+		expect(frame).toContain('c\\x9b2Jd\\x');
+		expect(frame).toContain('r\\x1b[2Jt');
+		expect(frame).not.toMatch(/\u001b\]0;|\u0007|\u009b|\u001b\[2J/);
 		t.unmount();
 	});
 });

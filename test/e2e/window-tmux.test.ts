@@ -12,8 +12,10 @@ import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
 import {seedSample} from '../../devtools/sample-data.js';
 import {runCli} from '../helpers/cli.js';
 import {tempDir} from '../helpers/fixture.js';
+import {needTool, underCi} from '../helpers/tools.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const tmuxMissing = hasTmux ? undefined : 'tmux is missing: install tmux to run the end-to-end test of the window';
 const socket = `packrat-e2e-${process.pid}`;
 const session = 'window';
 const repo = join(import.meta.dirname, '..', '..');
@@ -76,10 +78,12 @@ describe('the Backup window in tmux', () => {
 	});
 
 	it('runs a backup with n and shows the finished summary, then q restores the terminal', async context => {
-		if (!hasTmux) {
-			context.skip('tmux is missing: install tmux to run the end-to-end test of the window (CI installs it)');
+		if (!hasTmux && !underCi) {
+			context.skip(tmuxMissing);
 			return;
 		}
+
+		needTool(tmuxMissing);
 
 		// CI=true on purpose: the window must draw (and in colour) even where CI is set.
 		const environment = [`XDG_CONFIG_HOME=${join(base, 'config')}`, `XDG_STATE_HOME=${join(base, 'state')}`, 'PACKRAT_PASSWORD=pw', 'LANG=C.UTF-8', 'TERM=xterm-256color', 'CI=true'];

@@ -6,20 +6,22 @@ import {startFtpServer} from '../../devtools/ftp-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
 import {runBackup} from '../../source/backup/run.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
+import {needTool, skipWithout} from '../helpers/tools.js';
 
-/** A real full disk: a 1 MiB tmpfs, when this process may mount one (root on Linux). */
-async function smallDisk(): Promise<string | undefined> {
-	if (process.getuid?.() !== 0) return undefined;
+/** A real full disk: a 1 MiB tmpfs, when this process may mount one (root on Linux); else why not. */
+async function smallDisk(): Promise<{folder?: string; missing?: string}> {
+	if (process.getuid?.() !== 0) return {missing: 'mounting a small tmpfs needs root'};
 	const folder = await tempDir();
-	const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', folder]);
-	return mounted.status === 0 ? folder : undefined;
+	const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', folder], {encoding: 'utf8'});
+	if (mounted.status !== 0) return {missing: `a 1 MiB tmpfs could not be mounted (${(mounted.stderr || mounted.error?.message || `exit ${mounted.status}`).trim()})`};
+	return {folder};
 }
 
 describe('the backup folder', () => {
 	let disk: string | undefined;
+	let missing: string | undefined;
 	beforeAll(async () => {
-		disk = await smallDisk();
-		if (!disk) console.log('skipping the full-disk test: mounting a small tmpfs needs root');
+		({folder: disk, missing} = await smallDisk());
 	});
 
 	afterAll(async () => {
@@ -30,8 +32,9 @@ describe('the backup folder', () => {
 	});
 
 	it('on a full disk the run fails with one line naming the folder; the older version is kept, no partial is left', async ctx => {
-		if (!disk) return ctx.skip();
-		const backup = join(disk, 'backup');
+		if (skipWithout(missing, 'the full-disk test')) return ctx.skip(missing);
+		needTool(missing);
+		const backup = join(disk!, 'backup');
 		await writeTree(backup, {'u/report.pdf': {content: 'the older version', mtime: new Date('2026-01-01T00:00:00Z')}});
 		const source = await tempDir();
 		await writeTree(source, {'u/report.pdf': {content: Buffer.alloc(3 * 1024 * 1024, 'n'), mtime: new Date('2026-11-20T03:00:00Z')}});

@@ -6,6 +6,7 @@ import {writeTree, type TreeFile} from '../../devtools/sample-data.js';
 import {startVsftpd, vsftpdMissing} from '../../devtools/vsftpd.js';
 import {runBackup} from '../../source/backup/run.js';
 import {exportRows, makeJob, tempDir, tree} from '../helpers/fixture.js';
+import {needTool, skipWithout} from '../helpers/tools.js';
 
 const when = new Date('2026-11-20T03:00:00Z');
 const deep = Array.from({length: 20}, (_, index) => `level ${index + 1}`).join('/');
@@ -66,7 +67,8 @@ describe('odd but legal names are kept exactly', () => {
 		});
 	}
 
-	it.skipIf(vsftpdMissing())('on a real vsftpd', async () => {
+	it.skipIf(skipWithout(vsftpdMissing(), 'the names test on vsftpd'))('on a real vsftpd', async () => {
+		needTool(vsftpdMissing());
 		const source = await oddSource();
 		await openUp(source);
 		const server = await startVsftpd(source);
@@ -85,16 +87,18 @@ describe('hostile listings', () => {
 		'type=file;size=5;modify=20261120030000; ../../outside.txt',
 		'type=dir;modify=20261120030000; ../escape',
 		'type=file;size=5;modify=20261120030000; nul\u0000name',
+		'type=file;size=5;modify=20261120030000; cr\rname',
 	];
 	const list = [
 		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 ..',
 		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 ../../outside.txt',
 		'drwxr-xr-x    2 1000     1000         4096 Nov 20 03:00 ../escape',
 		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 nul\u0000name',
+		'-rw-r--r--    1 1000     1000            5 Nov 20 03:00 cr\rname',
 	];
 
 	for (const useMlsd of [true, false]) {
-		it(`refuses ., .., / and NUL from ${useMlsd ? 'an MLSD' : 'a LIST'} server, logs them, and writes nothing outside`, async () => {
+		it(`refuses ., .., /, NUL and CR from ${useMlsd ? 'an MLSD' : 'a LIST'} server, logs them escaped, and writes nothing outside`, async () => {
 			const source = await tempDir();
 			await writeTree(source, {'u/fine.txt': {content: 'fine', mtime: when}});
 			const server = await startFtpServer({root: source, mlsd: useMlsd, extraLines: {'/': {mlsd, list}, '/u': {mlsd, list}}});
@@ -112,8 +116,11 @@ describe('hostile listings', () => {
 				expect(log).toMatch(/\tWARN\trefused\t\/u\/\.\.\/\.\.\/outside\.txt\t\t\trefused name: the name holds a "\/"/);
 				expect(log).toMatch(/\tWARN\trefused\t\/u\/nul\\x00name\t\t\trefused name: the name holds a NUL byte/);
 				expect(log).toMatch(/\tWARN\trefused\t\/u\/\.\.\t\t\trefused name: the name is "\.\."/);
+				expect(log.replace(/[\t\n]/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+				expect(log).toMatch(/\tWARN\trefused\t\/u\/cr\\rname\t\t\trefused name: the name holds a line break/);
 				const rows = await exportRows(join(backup, 'packrat-export.tsv'));
 				expect(rows.filter(row => row[6] === 'skipped' && row[7] === '').length).toBeGreaterThanOrEqual(6);
+				expect(rows.find(row => row[3] === '/u/cr\\rname')?.[6]).toBe('skipped');
 			} finally {
 				await server.close();
 			}

@@ -1,44 +1,111 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
+import {startFtpServer, type FtpServerOptions, type FtpTestServer} from '../../devtools/ftp-server.js';
+import {startHostileServer} from '../../devtools/hostile-server.js';
 import {writeTree} from '../../devtools/sample-data.js';
 import type {RunEvent} from '../../source/backup/events.js';
-import {runBackup} from '../../source/backup/run.js';
-import {startFaultProxy, type FaultProxy} from '../helpers/fault-proxy.js';
+import {runBackup, type Job} from '../../source/backup/run.js';
+import {toJob} from '../../source/settings/job.js';
+import {findKey, parseValue} from '../../source/settings/keys.js';
+import {withDefaults} from '../../source/settings/read.js';
+import {startFaultProxy, startProxiedServer, type FaultProxy} from '../helpers/fault-proxy.js';
 import {makeJob, tempDir} from '../helpers/fixture.js';
 
 const big = Buffer.alloc(3 * 1024 * 1024);
 for (let index = 0; index < big.length; index++) big[index] = (index * 7919) % 251;
 const fast = () => 20;
+const modified = new Date('2026-11-20T03:00:00Z');
 
-async function withProxy(mlsd: boolean, test: (proxy: FaultProxy, server: FtpTestServer) => Promise<void>) {
+/** Plain FTP (the proxy reads the commands and rewrites the passive replies) or explicit TLS (passed through raw). */
+type Mode = {label: string; mlsd: boolean; tls: boolean};
+const plainMlsd: Mode = {label: 'MLSD', mlsd: true, tls: false};
+const plainList: Mode = {label: 'LIST', mlsd: false, tls: false};
+const explicitTls: Mode = {label: 'explicit TLS', mlsd: true, tls: true};
+
+type Setup = {proxy: FaultProxy; server: FtpTestServer; backup: string; job: (overrides?: Partial<Job>) => Job; settings: Record<string, string>};
+
+async function withProxy(mode: Mode, test: (setup: Setup) => Promise<void>) {
 	const source = await tempDir();
-	await writeTree(source, {'u/big.bin': {content: big, mtime: new Date('2026-11-20T03:00:00Z')}, 'u/small.txt': {content: 'small'}});
-	const server = await startFtpServer({root: source, mlsd});
-	const proxy = await startFaultProxy(server);
+	await writeTree(source, {'u/big.bin': {content: big, mtime: modified}, 'u/small.txt': {content: 'small'}});
+	const options = {root: source, mlsd: mode.mlsd, ...(mode.tls ? {tls: 'explicit' as const} : {})};
+	const {server, proxy} = mode.tls ? await startProxiedServer(options) : await plainProxied(options);
+	const backup = await tempDir();
+	const tls = mode.tls ? {tls: 'explicit' as const, fingerprint: server.fingerprint} : {};
+	const job = (overrides: Partial<Job> = {}) => {
+		const made = makeJob(proxy, backup, overrides);
+		return {...made, server: {...made.server, ...tls}};
+	};
+
+	const settings = {'server.host': '127.0.0.1', 'server.port': String(proxy.port), 'server.password': 'x', 'server.tls': mode.tls ? 'explicit' : 'none', ...(mode.tls ? {'server.fingerprint': server.fingerprint!} : {}), backupFolder: backup};
 	try {
-		await test(proxy, server);
+		await test({proxy, server, backup, job, settings});
 	} finally {
 		await proxy.close();
 		await server.close();
 	}
 }
 
+async function plainProxied(options: FtpServerOptions) {
+	const server = await startFtpServer(options);
+	return {server, proxy: await startFaultProxy(server)};
+}
+
+/** The job a user's settings make: each value parsed as `packrat config set KEY VALUE` does, then toJob. */
+function settingsJob(values: Record<string, string>): Job {
+	const stored: Record<string, Record<string, unknown> | unknown> = {};
+	for (const [key, raw] of Object.entries(values)) {
+		const [head, tail] = key.split('.') as [string, string | undefined];
+		const value = parseValue(findKey(key)!, raw);
+		if (tail === undefined) stored[head] = value;
+		else ((stored[head] ??= {}) as Record<string, unknown>)[tail] = value;
+	}
+
+	return toJob(withDefaults(stored));
+}
+
+const retriesOf = (events: RunEvent[], path: string) => events.filter(event => event.type === 'retry' && event.path === path);
+
 describe('network faults', () => {
-	for (const mlsd of [true, false]) {
-		it(`a connection cut mid-file is retried and resumed with REST, byte-identical (${mlsd ? 'MLSD' : 'LIST'})`, async () => {
-			await withProxy(mlsd, async proxy => {
-				const backup = await tempDir();
+	for (const mode of [plainMlsd, plainList, explicitTls]) {
+		it(`a connection cut mid-file is retried and resumed with REST, byte-identical (${mode.label})`, async () => {
+			await withProxy(mode, async ({proxy, backup, job}) => {
 				proxy.cutDataAfter(1024 * 1024);
 				const events: RunEvent[] = [];
-				const summary = await runBackup({job: makeJob(proxy, backup, {connections: 1}), backoffMs: fast, onEvent: event => events.push(event)});
+				const summary = await runBackup({job: job({connections: 1}), backoffMs: fast, onEvent: event => events.push(event)});
 				expect(summary.outcome).toBe('success');
 				expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
 				expect(events.filter(event => event.type === 'retry')).toHaveLength(1);
 				const log = await readFile(join(backup, 'packrat-transfer.log'), 'utf8');
 				expect(log).toMatch(/\tdownload\t\/u\/big\.bin\t\d+\t\d+\tresumed at byte [1-9]\d*/);
 				expect(summary.bytes).toBeLessThan(big.length + 5 + 64 * 1024);
+			});
+		});
+	}
+
+	for (const mode of [plainMlsd, explicitTls]) {
+		it(`a server restart in the middle of a file is ridden out: reconnected, retried, byte-identical (${mode.label})`, async () => {
+			await withProxy(mode, async ({proxy, backup, job}) => {
+				proxy.throttle(2 * 1024 * 1024);
+				const events: RunEvent[] = [];
+				let acceptedAtRestart: number | undefined;
+				const summary = await runBackup({
+					job: job({connections: 2, retries: 5}),
+					backoffMs: () => 200,
+					onEvent(event) {
+						events.push(event);
+						// Some bytes of the large file are in: the server goes down under the transfer.
+						if (acceptedAtRestart === undefined && event.type === 'file-progress' && event.path === '/u/big.bin' && event.bytes > 0 && event.bytes < big.length) {
+							acceptedAtRestart = proxy.accepted;
+							proxy.restart(300);
+						}
+					},
+				});
+				expect(acceptedAtRestart).toBeDefined();
+				expect(summary.outcome).toBe('success');
+				expect(retriesOf(events, '/u/big.bin').length).toBeGreaterThanOrEqual(1);
+				expect(proxy.accepted).toBeGreaterThan(acceptedAtRestart!);
+				expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
 			});
 		});
 	}
@@ -64,20 +131,8 @@ describe('network faults', () => {
 		}
 	});
 
-	it('a server restart in the middle of the run is ridden out', async () => {
-		await withProxy(true, async proxy => {
-			const backup = await tempDir();
-			proxy.throttle(4 * 1024 * 1024);
-			setTimeout(() => proxy.restart(300), 250);
-			const summary = await runBackup({job: makeJob(proxy, backup, {connections: 2}), backoffMs: () => 200});
-			expect(summary.outcome).toBe('success');
-			expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
-		});
-	});
-
 	it('gives up once the retry budget is spent, names the cause, and the next run resumes', async () => {
-		await withProxy(true, async proxy => {
-			const backup = await tempDir();
+		await withProxy(plainMlsd, async ({proxy, backup}) => {
 			proxy.cutDataAfter(512 * 1024, 3);
 			const failed = await runBackup({job: makeJob(proxy, backup, {connections: 1, retries: 2}), backoffMs: fast});
 			expect(failed.outcome).toBe('failed');
@@ -90,18 +145,37 @@ describe('network faults', () => {
 		});
 	});
 
-	it('a stalled data connection times out and is retried; the run never hangs', async () => {
-		await withProxy(true, async proxy => {
-			const backup = await tempDir();
-			proxy.stallNextData();
-			const started = Date.now();
-			const job = makeJob(proxy, backup, {connections: 1});
-			job.server.timeoutMs = 1000;
-			const summary = await runBackup({job, backoffMs: fast});
-			expect(summary.outcome).toBe('success');
-			expect(Date.now() - started).toBeLessThan(10_000);
-			expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
+	for (const mode of [plainMlsd, explicitTls]) {
+		it(`a data connection that stalls mid-file is dropped after timeoutSeconds and retried; the run never hangs (${mode.label})`, async () => {
+			await withProxy(mode, async ({proxy, backup, settings}) => {
+				proxy.stallNextData(256 * 1024);
+				const job = settingsJob({...settings, connections: '1', retries: '2', timeoutSeconds: '1'});
+				expect(job.server.timeoutMs).toBe(1000);
+				const events: RunEvent[] = [];
+				const started = Date.now();
+				const summary = await runBackup({job, backoffMs: fast, onEvent: event => events.push(event)});
+				expect(summary.outcome).toBe('success');
+				expect(Date.now() - started).toBeLessThan(15_000);
+				const retries = retriesOf(events, '/u/big.bin');
+				expect(retries).toHaveLength(1);
+				expect(retries[0]!.type === 'retry' && retries[0]!.reason).toMatch(/stalled|time/i);
+				expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
+				expect(await readFile(join(backup, 'packrat-transfer.log'), 'utf8')).toMatch(/\tdownload\t\/u\/big\.bin\t\d+\t\d+\tresumed at byte [1-9]\d*/);
+			});
 		});
+	}
+
+	it('a missing root path is one login and one clear line, before the other connections are opened', async () => {
+		const server = await startHostileServer({files: {'/u/a.txt': 'a'}, mlsd: true});
+		try {
+			const summary = await runBackup({job: makeJob(server, await tempDir(), {connections: 4, retries: 5, server: {host: '127.0.0.1', port: server.port, user: 'u', password: 'p', tls: 'none', root: '/nope', timeoutMs: 5000}}), backoffMs: fast});
+			expect(summary).toMatchObject({outcome: 'failed', failure: 'config', setting: 'server.root'});
+			expect(summary.reason).toMatch(/^the root path \/nope cannot be listed on the server \(550 .*\): check server\.root$/);
+			expect(server.accepted).toBe(1);
+			expect(server.commands.filter(command => command.startsWith('USER '))).toHaveLength(1);
+		} finally {
+			await server.close();
+		}
 	});
 
 	it('a wrong password is one attempt and one clear line, with no retry storm', async () => {

@@ -1,10 +1,13 @@
 /**
  * A TCP proxy between packrat and an FTP server, on 127.0.0.1, that can cut, stall or slow the
- * connections. It rewrites the passive-mode replies (227, 229) so data connections pass through
- * it too. Cuts and stalls aim at file transfers (RETR), not at listings; use one connection in a
- * test that aims at one file.
+ * connections. In plain FTP it reads the commands and rewrites the passive-mode replies (227, 229)
+ * so data connections pass through it too. A raw proxy passes the control bytes as they are, so
+ * TLS goes through it: the test server then announces the proxy's data ports and tells it the
+ * commands (startProxiedServer). Cuts and stalls aim at file transfers (RETR), not at listings;
+ * use one connection in a test that aims at one file.
  */
 import {createConnection, createServer, type Server, type Socket} from 'node:net';
+import {startFtpServer, type FtpServerOptions, type FtpTestServer} from '../../devtools/ftp-server.js';
 
 export type FaultProxy = {
 	port: number;
@@ -12,14 +15,21 @@ export type FaultProxy = {
 	accepted: number;
 	/** Cut the next data connection(s) after this many bytes from the server (`times` of them). */
 	cutDataAfter(bytes: number, times?: number): void;
-	/** Hold the next data connection open but pass no bytes. */
-	stallNextData(): void;
+	/** Hold the next data connection open but pass no more bytes once `afterBytes` have passed. */
+	stallNextData(afterBytes?: number): void;
 	/** Pass at most this many bytes per second on data connections (0: no limit). */
 	throttle(bytesPerSecond: number): void;
 	/** Drop every connection now and refuse new ones for `ms`, as a restarting server does. */
 	restart(ms: number): void;
+	/** A listener on the proxy that forwards to the server's passive `serverPort`; resolves with its port. */
+	dataPort(serverPort: number): Promise<number>;
+	/** For a raw proxy, which cannot read them: a command line the server received. */
+	command(line: string): void;
 	close(): Promise<void>;
 };
+
+/** Commands answered over a data connection: the last one seen tells what a data connection carries. */
+const dataCommand = /^(RETR|LIST|NLST|MLSD)\b/;
 
 type Listen = {server: Server; port: number};
 
@@ -29,10 +39,10 @@ async function listen(onSocket: (socket: Socket) => void): Promise<Listen> {
 	return {server, port: (server.address() as {port: number}).port};
 }
 
-export async function startFaultProxy(target: {port: number}): Promise<FaultProxy> {
+export async function startFaultProxy(target: {port: number}, options: {raw?: boolean} = {}): Promise<FaultProxy> {
 	const sockets = new Set<Socket>();
 	const servers = new Set<Server>();
-	const plan = {cutAfter: 0, cuts: 0, stall: false, rate: 0, downUntil: 0, lastCommand: ''};
+	const plan = {cutAfter: 0, cuts: 0, stall: false, stallAfter: 0, rate: 0, downUntil: 0, lastCommand: ''};
 	const track = (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
@@ -44,13 +54,15 @@ export async function startFaultProxy(target: {port: number}): Promise<FaultProx
 		let passed = 0;
 		let decided = false;
 		let cut = 0;
+		let stallAt = -1;
 		let stalled = false;
 		upstream.on('data', chunk => {
-			if (!decided) {
+			// Decided once the command it serves is known: over TLS the handshake may come first.
+			if (!decided && dataCommand.test(plan.lastCommand)) {
 				decided = true;
 				const file = plan.lastCommand.startsWith('RETR');
 				if (file && plan.stall) {
-					stalled = true;
+					stallAt = plan.stallAfter;
 					plan.stall = false;
 				}
 
@@ -58,6 +70,12 @@ export async function startFaultProxy(target: {port: number}): Promise<FaultProx
 			}
 
 			if (stalled) return;
+			if (stallAt >= 0 && passed + chunk.length > stallAt) {
+				stalled = true;
+				client.write(chunk.subarray(0, Math.max(0, stallAt - passed)));
+				return;
+			}
+
 			if (cut > 0 && passed + chunk.length >= cut) {
 				plan.cuts--;
 				client.write(chunk.subarray(0, Math.max(0, cut - passed)));
@@ -109,6 +127,14 @@ export async function startFaultProxy(target: {port: number}): Promise<FaultProx
 
 		proxy.accepted++;
 		const upstream = track(createConnection({host: '127.0.0.1', port: target.port}));
+		if (options.raw) {
+			upstream.pipe(client);
+			client.pipe(upstream);
+			upstream.on('close', () => client.destroy());
+			client.on('close', () => upstream.destroy());
+			return;
+		}
+
 		let pending = '';
 		let queue = Promise.resolve();
 		upstream.on('data', chunk => {
@@ -134,8 +160,8 @@ export async function startFaultProxy(target: {port: number}): Promise<FaultProx
 		client.on('close', () => upstream.destroy());
 		client.on('data', chunk => {
 			// Commands may come pipelined, several to a chunk: the last one is the one a data connection serves.
-			const lines = chunk.toString('latin1').toUpperCase().split('\r\n').filter(Boolean);
-			if (lines.length > 0) plan.lastCommand = lines.at(-1)!;
+			const lines = chunk.toString('latin1').split('\r\n').filter(Boolean);
+			if (lines.length > 0) proxy.command(lines.at(-1)!);
 			upstream.write(chunk);
 		});
 	});
@@ -146,8 +172,9 @@ export async function startFaultProxy(target: {port: number}): Promise<FaultProx
 			plan.cutAfter = bytes;
 			plan.cuts = times;
 		},
-		stallNextData() {
+		stallNextData(afterBytes = 0) {
 			plan.stall = true;
+			plan.stallAfter = afterBytes;
 		},
 		throttle(bytesPerSecond: number) {
 			plan.rate = bytesPerSecond;
@@ -156,10 +183,26 @@ export async function startFaultProxy(target: {port: number}): Promise<FaultProx
 			plan.downUntil = Date.now() + ms;
 			for (const socket of sockets) socket.destroy();
 		},
+		dataPort: openData,
+		command(line: string) {
+			plan.lastCommand = line.toUpperCase();
+		},
 		async close() {
 			for (const socket of sockets) socket.destroy();
 			for (const server of servers) server.close();
 			await new Promise(resolve => control.server.close(resolve));
 		},
 	});
+}
+
+/**
+ * A test server behind a raw fault proxy, which TLS passes through: the server announces the
+ * proxy's data ports in its passive replies and tells the proxy each command it receives.
+ */
+export async function startProxiedServer(options: FtpServerOptions): Promise<{server: FtpTestServer; proxy: FaultProxy}> {
+	const front: {proxy?: FaultProxy} = {};
+	const server = await startFtpServer({...options, passivePort: async port => front.proxy!.dataPort(port), onCommand: line => front.proxy?.command(line)});
+	const proxy = await startFaultProxy(server, {raw: true});
+	front.proxy = proxy;
+	return {server, proxy};
 }
