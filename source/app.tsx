@@ -22,7 +22,7 @@ import {setFolder, setStartAt, toggleLatest, toggleMode, toggleSchedule} from '.
 import {saveForm} from './store/connection-form.js';
 import type {Session} from './store/session.js';
 import {useSession} from './store/use-session.js';
-import {oneLine} from './backup/run.js';
+import {oneLine} from './backup/errors.js';
 import {resolve} from 'node:path';
 
 export {detectTheme} from './components/theme.js';

@@ -5,7 +5,7 @@
 import {resolve} from 'node:path';
 import {PackratError} from '../backup/errors.js';
 import {normalizeRoot} from '../backup/names.js';
-import type {Job} from '../backup/run.js';
+import type {Job} from '../backup/job.js';
 import type {Mode, Settings} from './keys.js';
 import {resolvePassword} from './password.js';
 

@@ -2,8 +2,10 @@
  * The settings contract (SPEC: Settings keys). One table drives the conf JSON schema, the
  * parsing of `packrat config set KEY VALUE`, its error messages and the README.
  */
-export type TlsMode = 'none' | 'explicit' | 'implicit';
-export type Mode = 'incremental' | 'full';
+import type {Mode} from '../backup/events.js';
+import type {TlsMode} from '../backup/remote.js';
+
+export type {Mode, TlsMode};
 
 export type Settings = {
 	server: {

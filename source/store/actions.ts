@@ -3,7 +3,7 @@
  * `packrat config` writes) and tells the session, which reschedules and checks the job again.
  */
 import {resolve} from 'node:path';
-import {oneLine} from '../backup/run.js';
+import {oneLine} from '../backup/errors.js';
 import {when} from '../format.js';
 import type {Session} from './session.js';
 

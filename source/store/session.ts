@@ -4,7 +4,9 @@
  * schedule, and shuts everything down on one path. Screens read it with `useSession`.
  */
 import type {RunEvent, Summary} from '../backup/events.js';
-import {oneLine, runBackup, type Job, type RunOptions} from '../backup/run.js';
+import {oneLine} from '../backup/errors.js';
+import type {Job, RunOptions} from '../backup/job.js';
+import {runBackup} from '../backup/run.js';
 import {hookLogger, runAfterRunHook, transferLogPath} from '../hooks.js';
 import {bindingFor} from '../keymap.js';
 import {cancelRefusal, loadPolicy, type Policy} from '../policy.js';
