@@ -18,10 +18,10 @@ import {ConnectionSettings} from './screens/connection-settings.js';
 import {FolderChooser} from './screens/folder-chooser.js';
 import {LogViewer} from './screens/log-viewer.js';
 import {StartAtDialog} from './screens/start-at.js';
-import {setFolder, setStartAt, toggleLatest, toggleMode, toggleSchedule} from './store/actions.js';
-import {saveForm} from './store/connection-form.js';
-import type {Session} from './store/session.js';
-import {useSession} from './store/use-session.js';
+import {setFolder, setStartAt, toggleLatest, toggleMode, toggleSchedule} from './model/actions.js';
+import {saveForm} from './model/connection-form.js';
+import type {Session} from './model/session.js';
+import {useSession} from './components/use-session.js';
 import {oneLine} from './backup/errors.js';
 import {resolve} from 'node:path';
 

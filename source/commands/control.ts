@@ -6,8 +6,8 @@
 import {PackratError} from '../backup/errors.js';
 import {cancelRefusal, loadPolicy} from '../policy.js';
 import {jsonLine} from './run.js';
-import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../schedule/control-socket.js';
-import {formatStatus, historyStatus, type StatusJson} from '../schedule/status.js';
+import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../control/socket.js';
+import {formatStatus, historyStatus, type StatusJson} from '../control/status.js';
 import {checkProfile, SettingsStore} from '../settings/store.js';
 
 export type ControlFlags = {profile?: string};

@@ -6,7 +6,7 @@ import {escapeControl} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
-import {hookLogger, runAfterRunHook, transferLogPath} from '../hooks.js';
+import {hookLogger, runAfterRunHook, transferLogPath} from '../after-run.js';
 import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';

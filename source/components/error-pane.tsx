@@ -5,7 +5,7 @@
 import React from 'react';
 import {Box} from 'ink';
 import {bindingFor, showKey} from '../keymap.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {clockTime} from './figures.js';
 import {Line, Rule, type Piece} from './line.js';
 import {useTheme, type Theme} from './theme.js';

@@ -9,7 +9,7 @@ import {bindingFor, showKey} from '../keymap.js';
 import {describeRepeat} from '../schedule/next-run.js';
 import {defaultPort} from '../settings/job.js';
 import {escapeControl} from '../backup/names.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {countdown} from './figures.js';
 import {Line, mark, type Piece} from './line.js';
 import {displayWidth, wrapText} from './text.js';

@@ -9,7 +9,7 @@ import type {Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {bytesNow, eta} from '../backup/progress.js';
 import {bytes, duration, rate, when} from '../format.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {bar, percent} from './figures.js';
 import {Line, mark, type Piece} from './line.js';
 import {fitStart, wrapText} from './text.js';

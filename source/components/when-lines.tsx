@@ -6,7 +6,7 @@ import React from 'react';
 import {Box} from 'ink';
 import {bytes, when} from '../format.js';
 import {nextRun} from '../schedule/next-run.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {ago, countdown} from './figures.js';
 import {keyOf} from './job-pane.js';
 import {Line, type Piece} from './line.js';

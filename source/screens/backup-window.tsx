@@ -14,7 +14,7 @@ import {useTheme} from '../components/theme.js';
 import {useClock} from '../components/use-clock.js';
 import {WhenLines} from '../components/when-lines.js';
 import type {Screen} from '../keymap.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 
 /** Lines of the fixed parts: job (5), last/next (2), footer (2); the status takes 1 or 2 more. */
 export const fixedLines = 9;

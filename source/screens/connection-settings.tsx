@@ -18,7 +18,7 @@ import {TrustDialog} from '../components/trust-dialog.js';
 import {dispatch, keyName} from '../keymap.js';
 import type {Settings} from '../settings/keys.js';
 import {resolvePassword} from '../settings/password.js';
-import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type TestResult, type TextKey} from '../store/connection-form.js';
+import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type TestResult, type TextKey} from '../model/connection-form.js';
 
 type Props = {
 	settings: Settings;

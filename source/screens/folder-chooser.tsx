@@ -13,8 +13,8 @@ import {Footer} from '../components/footer.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
 import {useTheme} from '../components/theme.js';
 import {dispatch} from '../keymap.js';
-import {writeProblem} from '../store/checks.js';
-import {listFolders, makeFolder, startFolder, type Listing} from '../store/folders.js';
+import {writeProblem} from '../files/write-check.js';
+import {listFolders, makeFolder, startFolder, type Listing} from '../files/folders.js';
 import {basename, dirname, join} from 'node:path';
 
 type Props = {

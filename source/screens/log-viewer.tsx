@@ -11,7 +11,7 @@ import {Footer} from '../components/footer.js';
 import {Line, Rule, type Piece} from '../components/line.js';
 import {useTheme, type Theme} from '../components/theme.js';
 import {dispatch} from '../keymap.js';
-import {readLogTail, tailBytes, transferLogOf, type LogLine, type LogTail} from '../store/log-tail.js';
+import {readLogTail, tailBytes, transferLogOf, type LogLine, type LogTail} from '../files/log-tail.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 

@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import type {RunEvent, Summary} from '../../source/backup/events.js';
 import type {RunOptions} from '../../source/backup/run.js';
 import {SettingsStore} from '../../source/settings/store.js';
-import {Session} from '../../source/store/session.js';
+import {Session} from '../../source/model/session.js';
 import {afterEach, beforeEach, vi} from 'vitest';
 import {tempDir} from '../helpers/fixture.js';
 

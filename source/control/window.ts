@@ -2,9 +2,9 @@
  * The running window answers `packrat now`, `packrat cancel` and `packrat status` from other
  * shells through its control socket, as a tray icon talks to a desktop backup client.
  */
-import {startControlServer, type ControlServer} from './schedule/control-socket.js';
-import {buildStatus} from './schedule/status.js';
-import type {Session} from './store/session.js';
+import {startControlServer, type ControlServer} from './socket.js';
+import {buildStatus} from './status.js';
+import type {Session} from '../model/session.js';
 
 export async function startWindowControl(profile: string | undefined, session: Session): Promise<ControlServer> {
 	return startControlServer(profile, {

@@ -7,7 +7,7 @@ import type {CertificateQuestion, RunEvent, Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {idleProgress, reduce, type Progress} from '../backup/progress.js';
 import type {Settings} from '../settings/keys.js';
-import type {LogLine} from './log-tail.js';
+import type {LogLine} from '../files/log-tail.js';
 
 /** An error line ready to draw: every field already escaped. */
 export type ErrorLine = {time: string; path: string; message: string};

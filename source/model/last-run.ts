@@ -7,7 +7,7 @@ import {resolve} from 'node:path';
 import type {Summary} from '../backup/events.js';
 import {lastSuccess, readHistory} from '../backup/history.js';
 import type {Settings} from '../settings/keys.js';
-import {readLogTail, transferLogOf} from './log-tail.js';
+import {readLogTail, transferLogOf} from '../files/log-tail.js';
 import {errorFromLog, maxErrorLines, type ErrorLine} from './session-state.js';
 
 /** The error lines the run wrote (those at or after its start), newest last, from the last 64 KiB of the log. */
