@@ -1,5 +1,6 @@
 /**
- * `hooks.afterRun`: a shell command run after each run, with the outcome, the counts and the log
+ * What happens after every run, in the window and in `packrat run` alike (`afterRun`): for now
+ * `hooks.afterRun`, a shell command run after each run, with the outcome, the counts and the log
  * path in its environment and a time limit. Its output goes to the transfer log; a hook that
  * fails or runs too long is logged there too, and never fails the run.
  */
@@ -106,4 +107,9 @@ export function hookLogger(backupFolder: string, now: () => Date = () => new Dat
 /** Where the transfer log of a backup folder is: the value of `PACKRAT_LOG`. */
 export function transferLogPath(backupFolder: string): string {
 	return join(backupFolder, transferLogName);
+}
+
+/** The one after-run path of the window and of `packrat run` (the run itself has written the history). */
+export async function afterRun(hook: string | undefined, summary: Summary, backupFolder: string): Promise<void> {
+	await runAfterRunHook(hook, summary, transferLogPath(backupFolder), hookLogger(backupFolder));
 }

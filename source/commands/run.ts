@@ -6,7 +6,7 @@ import {escapeControl} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
-import {hookLogger, runAfterRunHook, transferLogPath} from '../after-run.js';
+import {afterRun} from '../after-run.js';
 import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
@@ -92,7 +92,7 @@ export async function runCommand(flags: RunFlags, out: Out, signal: AbortSignal,
 	};
 
 	const summary = await runBackup({job, signal, onEvent});
-	await runAfterRunHook(settings.hooks.afterRun, summary, transferLogPath(job.backupFolder), hookLogger(job.backupFolder));
+	await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
 	if (summary.outcome === 'success') return 0;
 	if (summary.outcome === 'cancelled') return 130;
 	return summary.failure === 'config' ? 2 : 1;

@@ -78,6 +78,7 @@ async function answer(line: string, handlers: ControlHandlers, policy: () => Pol
 	try {
 		if (request === 'status') return {ok: true, status: await handlers.status()};
 		if (request === 'now') return await handlers.now();
+		// The administrator's word comes first, whatever the window answers.
 		const refusal = cancelRefusal(policy());
 		if (refusal) return {ok: false, message: refusal};
 		return await handlers.cancel();

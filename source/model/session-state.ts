@@ -12,10 +12,13 @@ import type {LogLine} from '../files/log-tail.js';
 /** An error line ready to draw: every field already escaped. */
 export type ErrorLine = {time: string; path: string; message: string};
 
-/** Why the job cannot run, and the action whose key fixes it. */
-export type Blocked = {reason: string; fix: 'settings' | 'folder'};
+/** The command a line of text points to ("press o to fix it"): the view names its key. */
+export type Hint = {action: 'settings' | 'folder' | 'schedule'; does: string};
 
-export type Notice = {text: string; tone: 'ok' | 'bad' | 'warn' | 'muted'};
+/** Why the job cannot run, and the command whose key fixes it. */
+export type Blocked = {reason: string; fix: Hint['action']};
+
+export type Notice = {text: string; tone: 'ok' | 'bad' | 'warn' | 'muted'; hint?: Hint};
 
 export type ScheduleView = {armed: boolean; startAt: string; repeat: string; next?: Date; note?: string};
 

@@ -1,22 +1,25 @@
 /**
- * The window's model, outside React: it runs backups (Now or scheduled), feeds their events into
- * the batched store, holds a paused run's trust question until it is answered, keeps the
- * schedule, and shuts everything down on one path. Screens read it with `useSession`.
+ * The window's model, outside React. It owns the settings store and the scheduler (nobody else
+ * reaches them), runs backups (Now or scheduled) and feeds their events into the batched store,
+ * holds a paused run's trust question until it is answered, and shuts everything down on one
+ * path. Everything a person or another shell can ask of it is a command (commands.ts), run with
+ * `run`; views read its state through selectors (components/use-view.ts).
  */
-import type {RunEvent, Summary} from '../backup/events.js';
 import {oneLine} from '../backup/errors.js';
+import type {RunEvent, Summary} from '../backup/events.js';
 import type {Job, RunOptions} from '../backup/job.js';
 import {runBackup} from '../backup/run.js';
-import {hookLogger, runAfterRunHook, transferLogPath} from '../after-run.js';
-import {bindingFor} from '../keymap.js';
+import {afterRun} from '../after-run.js';
 import {cancelRefusal, loadPolicy, type Policy} from '../policy.js';
 import {Scheduler} from '../schedule/scheduler.js';
 import {toJob} from '../settings/job.js';
 import type {Settings} from '../settings/keys.js';
 import type {SettingsStore} from '../settings/store.js';
 import {BatchedStore} from './batched-store.js';
+import {commands, type CommandArgs, type CommandId, type Model, type Outcome} from './commands.js';
+import {testConnection} from './connection-form.js';
 import {diagnose, rootProblem} from './diagnose.js';
-import {errorsOfRun, lastRuns} from './last-run.js';
+import {lastRuns} from './last-run.js';
 import {TrustGate} from './trust-gate.js';
 import {applyEvents, initialState, isUrgent, type Blocked, type Notice, type SessionState} from './session-state.js';
 
@@ -30,32 +33,129 @@ export type SessionOptions = {
 	noticeMs?: number;
 };
 
+/** The argument of a command, as `run` takes it: nothing for a command that takes none. */
+export type ArgOf<Id extends CommandId> = CommandArgs[Id] extends undefined ? [] : [CommandArgs[Id]];
+
 export class Session {
 	readonly store: BatchedStore<SessionState, RunEvent>;
-	readonly scheduler: Scheduler;
-	/** A password typed in the window and not saved: used for this window's runs only. */
-	password: string | undefined;
+	/** Private to the model: a test's subclass may read them (test/window/fixture.ts). */
+	protected readonly settings: SettingsStore;
+	protected readonly scheduler: Scheduler;
+	private typedPassword: string | undefined;
+	private refusal: string | undefined;
 	private controller: AbortController | undefined;
 	private current: Promise<Summary | undefined> | undefined;
 	private readonly trust = new TrustGate(question => this.store.update(state => ({...state, trust: question}), true));
+	private readonly quitListeners = new Set<(code: number) => void>();
 	private noticeTimer: NodeJS.Timeout | undefined;
 	private rootBlocked: Blocked | undefined;
 	private closing: Promise<void> | undefined;
 	private readonly unsubscribe: () => void;
+	private readonly model: Model;
 
 	constructor(private readonly options: SessionOptions) {
-		const settings = options.settings.all();
+		this.settings = options.settings;
+		const settings = this.settings.all();
+		this.refusal = this.readRefusal();
 		this.scheduler = new Scheduler({startAt: settings.startAt, repeat: settings.repeat, armed: settings.armed, now: options.now, onDue: () => void this.start('scheduled')});
-		this.store = new BatchedStore(initialState(settings, this.scheduleView(settings), this.cancelRefused() === undefined), options.batchMs ?? 100, applyEvents);
+		this.store = new BatchedStore(initialState(settings, this.scheduleView(settings), this.refusal === undefined), options.batchMs ?? 100, applyEvents);
 		this.unsubscribe = this.scheduler.subscribe(() => this.store.update(state => ({...state, schedule: this.scheduleView(state.settings)}), true));
-	}
-
-	get settingsStore(): SettingsStore {
-		return this.options.settings;
+		this.model = this.makeModel();
 	}
 
 	get state(): SessionState {
 		return this.store.state;
+	}
+
+	/** A password typed in the window and not saved: used for this window's runs only. */
+	get password(): string | undefined {
+		return this.typedPassword;
+	}
+
+	/** A run is going on, or is being prepared. */
+	get running(): boolean {
+		return this.current !== undefined;
+	}
+
+	/** Why a command cannot run now, or undefined when it can. */
+	disabledReason(id: CommandId): string | undefined {
+		return commands[id].disabledReason?.({state: this.store.state, cancelRefusal: this.refusal, running: this.running});
+	}
+
+	/** Why each command cannot run in this state, for the footer and the help: the disabled ones only. */
+	disabledReasons(state: SessionState = this.store.state): Partial<Record<CommandId, string>> {
+		const reasons: Partial<Record<CommandId, string>> = {};
+		for (const id of Object.keys(commands) as CommandId[]) {
+			const reason = commands[id].disabledReason?.({state, cancelRefusal: this.refusal, running: this.running});
+			if (reason) reasons[id] = reason;
+		}
+
+		return reasons;
+	}
+
+	/** Run a command from the window: a refusal or what it did becomes the window's notice (unless the caller shows it). */
+	async run<Id extends CommandId>(id: Id, ...arg: ArgOf<Id>): Promise<Outcome> {
+		const outcome = await this.execute(id, arg[0] as CommandArgs[Id]);
+		if (!outcome.silent) this.notify(outcome.message, outcome.tone ?? (outcome.ok ? 'ok' : 'warn'), outcome.hint);
+		return outcome;
+	}
+
+	/** Run a command asked for from another shell (the control socket): the outcome goes back there. */
+	async request(id: 'now' | 'cancel'): Promise<Outcome> {
+		return this.execute(id, undefined);
+	}
+
+	private execute<Id extends CommandId>(id: Id, arg: CommandArgs[Id]): Outcome | Promise<Outcome> {
+		this.refusal = this.readRefusal();
+		const cancelAllowed = this.refusal === undefined;
+		if (this.store.state.cancelAllowed !== cancelAllowed) this.store.update(state => ({...state, cancelAllowed}), true);
+		const reason = this.disabledReason(id);
+		if (reason) return {ok: false, message: reason, tone: 'warn'};
+		return commands[id].run(this.model, arg);
+	}
+
+	/** The commands' view of the model: the only way to the settings store, the scheduler and the run. */
+	private makeModel(): Model {
+		// eslint-disable-next-line @typescript-eslint/no-this-alias
+		const session = this;
+		return {
+			get state() {
+				return session.store.state;
+			},
+			get cancelRefusal() {
+				return session.refusal;
+			},
+			get running() {
+				return session.running;
+			},
+			settings: this.settings,
+			applySettings: async changed => this.settingsChanged({folderChanged: changed?.folder, serverChanged: changed?.server}),
+			startRun: () => new Promise(resolve => void this.start('manual', resolve)),
+			stopRun: () => this.stop(),
+			answerTrust: trust => this.answerTrust(trust),
+			keepPassword: password => {
+				this.typedPassword = password;
+			},
+			testConnection,
+			quit: code => {
+				for (const listener of [...this.quitListeners]) listener(code);
+			},
+		};
+	}
+
+	/** Who closes the window when the quit command runs. */
+	onQuit(listener: (code: number) => void): () => void {
+		this.quitListeners.add(listener);
+		return () => this.quitListeners.delete(listener);
+	}
+
+	/** Why the administrator's policy forbids cancelling; a malformed policy file forbids it too, and says why. */
+	private readRefusal(): string | undefined {
+		try {
+			return cancelRefusal((this.options.policy ?? loadPolicy)());
+		} catch (error) {
+			return oneLine(error);
+		}
 	}
 
 	private scheduleView(settings: Settings) {
@@ -65,135 +165,136 @@ export class Session {
 
 	/** Read the history and the error lines of the last run, and check the job. */
 	async load(): Promise<void> {
-		const settings = this.options.settings.all();
+		const settings = this.settings.all();
 		const runs = await lastRuns(settings);
 		const blocked = await diagnose(settings);
-		this.store.update(state => ({...state, settings, ...runs, blocked}), true);
+		this.store.update(state => ({...state, settings, ...runs, blocked, cancelAllowed: this.refusal === undefined}), true);
 	}
 
-	/** The settings changed (in the window or outside): show them, reschedule, check again. */
+	/**
+	 * The settings changed (by a command, or outside the window): show them, and let the
+	 * scheduler follow them (the settings own `armed`, Start at and repeat; the scheduler only
+	 * plans from them). The job is checked again only when the folder or the server changed.
+	 */
 	async settingsChanged(options: {folderChanged?: boolean; serverChanged?: boolean} = {}): Promise<void> {
-		const settings = this.options.settings.all();
+		const settings = this.settings.all();
 		if (options.serverChanged) this.rootBlocked = undefined;
 		this.scheduler.update(settings.startAt, settings.repeat);
+		if (settings.armed !== this.scheduler.armed) {
+			if (settings.armed) this.scheduler.arm();
+			else this.scheduler.disarm();
+		}
+
 		this.store.update(state => ({...state, settings, schedule: this.scheduleView(settings)}), true);
 		if (options.folderChanged) await this.load();
-		else await this.check();
+		else if (options.serverChanged) await this.check();
 	}
 
 	/** Check the job again; true when it can run. */
-	async check(): Promise<boolean> {
-		const blocked = (await diagnose(this.options.settings.all())) ?? this.rootBlocked;
+	private async check(): Promise<boolean> {
+		const blocked = (await diagnose(this.settings.all())) ?? this.rootBlocked;
 		this.store.update(state => ({...state, blocked}), true);
 		return blocked === undefined;
 	}
 
-	notify(text: string, tone: Notice['tone'] = 'muted'): void {
+	notify(text: string, tone: Notice['tone'] = 'muted', hint?: Notice['hint']): void {
 		if (this.noticeTimer) clearTimeout(this.noticeTimer);
-		this.store.update(state => ({...state, notice: {text, tone}}), true);
+		this.store.update(state => ({...state, notice: {text, tone, hint}}), true);
 		this.noticeTimer = setTimeout(() => this.store.update(state => ({...state, notice: undefined}), true), this.options.noticeMs ?? 6000);
 		this.noticeTimer.unref?.();
 	}
 
-	get running(): boolean {
-		return this.current !== undefined;
-	}
-
-	/** Run a backup now; resolves with its summary, or undefined when it was not run. */
-	start(trigger: 'manual' | 'scheduled' = 'manual'): Promise<Summary | undefined> {
-		if (this.closing) return Promise.resolve(undefined);
-		if (this.current) {
-			if (trigger === 'manual') this.notify('a backup is already running', 'warn');
+	/**
+	 * Run a backup; resolves with its summary, or undefined when it was not run. `ready` hears
+	 * once whether it started; without it, a refusal becomes the window's notice.
+	 */
+	start(trigger: 'manual' | 'scheduled' = 'manual', ready?: (outcome: Outcome) => void): Promise<Summary | undefined> {
+		const refuse = (outcome: Outcome) => (ready ? ready(outcome) : this.notify(outcome.message, outcome.tone ?? 'warn', outcome.hint));
+		if (this.closing || this.current) {
+			refuse({ok: false, message: this.closing ? 'the window is closing' : 'a backup is already running', tone: 'warn'});
 			return Promise.resolve(undefined);
 		}
 
-		const task = this.runOnce(trigger).finally(() => {
+		const task = this.runOnce(trigger, ready ?? (outcome => !outcome.ok && refuse(outcome))).finally(() => {
 			this.current = undefined;
 		});
 		this.current = task;
 		return task;
 	}
 
-	private async runOnce(trigger: 'manual' | 'scheduled'): Promise<Summary | undefined> {
-		const settings = this.options.settings.all();
+	private async runOnce(trigger: 'manual' | 'scheduled', ready: (outcome: Outcome) => void): Promise<Summary | undefined> {
+		const settings = this.settings.all();
 		// Made first, so that a cancel or a shutdown during the checks stops the run before it starts.
 		const controller = new AbortController();
 		this.controller = controller;
-		const ready = await this.check();
-		if (controller.signal.aborted) {
+		const fit = await this.check();
+		const notRun = trigger === 'scheduled' ? 'the scheduled backup was not run' : 'not run';
+		let job: Job | undefined;
+		let refusal: Outcome | undefined;
+		if (controller.signal.aborted) refusal = {ok: false, message: `${notRun}: cancelled`, tone: 'warn'};
+		else if (!fit) {
+			const blocked = this.store.state.blocked;
+			refusal = {ok: false, message: `${notRun}: the job is misconfigured${blocked ? `: ${blocked.reason}` : ''}`, tone: 'bad', hint: blocked && {action: blocked.fix, does: 'to fix it'}};
+		} else {
+			try {
+				job = toJob(settings);
+			} catch (error) {
+				refusal = {ok: false, message: `${notRun}: ${oneLine(error)}`, tone: 'bad'};
+			}
+		}
+
+		if (!job || refusal) {
 			this.controller = undefined;
 			this.store.update(state => ({...state, cancelling: false}), true);
+			ready(refusal ?? {ok: false, message: notRun});
 			return undefined;
 		}
 
-		if (!ready) {
-			this.controller = undefined;
-			const blocked = this.store.state.blocked;
-			const fix = blocked ? ` ${blocked.reason}; press ${bindingFor('backup', blocked.fix).keys[0]} to fix it` : '';
-			this.notify(`${trigger === 'scheduled' ? 'the scheduled backup was not run' : 'not run'}: the job is misconfigured:${fix}`, 'bad');
-			return undefined;
-		}
-
-		let job: Job;
-		try {
-			job = toJob(settings);
-		} catch (error) {
-			this.controller = undefined;
-			this.notify(oneLine(error), 'bad');
-			return undefined;
-		}
-
-		if (this.password !== undefined) job = {...job, server: {...job.server, password: this.password}};
+		if (this.typedPassword !== undefined) job = {...job, server: {...job.server, password: this.typedPassword}};
 		this.store.update(state => ({...state, running: true, cancelling: false, trigger, notice: undefined, errors: [], errorCount: 0}), true);
 		this.scheduler.runStarted();
+		ready({ok: true, message: 'a backup started in the Backup window', silent: true});
 		const onEvent = (event: RunEvent) => this.store.queue(event, isUrgent(event));
+		// The summary reaches the state through the run's own `done` event, as in `packrat run`.
 		const summary = await (this.options.run ?? runBackup)({job, signal: controller.signal, onEvent, decideTrust: question => this.trust.ask(question)});
 		this.controller = undefined;
 		this.answerTrust(false);
 		this.rootBlocked = rootProblem(summary);
-		const errors = await errorsOfRun(settings, summary);
-		this.store.update(
-			state => ({...state, running: false, cancelling: false, trust: undefined, blocked: this.rootBlocked ?? state.blocked, errors: errors.length > 0 ? errors : state.errors, lastRun: summary}),
-			true,
-		);
-		if (!this.closing) await runAfterRunHook(settings.hooks.afterRun, summary, transferLogPath(job.backupFolder), hookLogger(job.backupFolder));
+		this.store.update(state => ({...state, running: false, cancelling: false, trust: undefined, blocked: this.rootBlocked ?? state.blocked}), true);
+		if (!this.closing) await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
 		this.scheduler.runEnded();
 		return summary;
 	}
 
 	/** Answer the trust question of a paused run; a trusted fingerprint is saved in the settings. */
-	answerTrust(trust: boolean): void {
+	private answerTrust(trust: boolean): void {
 		const question = this.store.state.trust;
 		if (trust && question && this.trust.waiting) {
-			this.options.settings.set('server.fingerprint', question.fingerprint);
-			this.store.update(state => ({...state, settings: this.options.settings.all()}));
+			this.settings.set('server.fingerprint', question.fingerprint);
+			this.store.update(state => ({...state, settings: this.settings.all()}));
 		}
 
 		this.trust.settle(trust);
 	}
 
-	/** Why cancelling is refused now, or undefined when it is allowed. */
-	cancelRefused(): string | undefined {
-		try {
-			return cancelRefusal((this.options.policy ?? loadPolicy)());
-		} catch (error) {
-			return oneLine(error);
-		}
+	/** The cancel command, from anywhere (it is refused where the policy forbids it). */
+	cancel(): void {
+		void this.run('cancel');
 	}
 
-	/** Cancel the run going on, cleanly: the engine stops at the next safe point, partial files resume next time. */
-	cancel(): void {
+	/** Stop the run going on, cleanly: the engine stops at the next safe point, partial files resume next time. */
+	private stop(): void {
 		if (!this.controller) return;
 		this.store.update(state => ({...state, cancelling: true}), true);
 		this.answerTrust(false);
 		this.controller.abort();
 	}
 
-	/** The one way out: no more due times, the run cancelled and waited for. */
+	/** The one way out: no more due times, the run stopped and waited for. */
 	shutdown(): Promise<void> {
 		this.closing ??= (async () => {
 			this.scheduler.dispose();
-			this.cancel();
+			this.stop();
 			await this.current?.catch(() => undefined);
 			this.unsubscribe();
 			if (this.noticeTimer) clearTimeout(this.noticeTimer);

@@ -9,6 +9,7 @@ import {useRefState} from '../components/use-ref-state.js';
 import {Box} from 'ink';
 import Spinner from 'ink-spinner';
 import type {CertificateQuestion} from '../backup/events.js';
+import type {ServerConfig, TrustDecider} from '../backup/remote.js';
 import {Footer} from '../components/footer.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
 import {wrapText} from '../components/text.js';
@@ -18,7 +19,7 @@ import {TrustDialog} from '../components/trust-dialog.js';
 import {dispatch, keyName} from '../keymap.js';
 import type {Settings} from '../settings/keys.js';
 import {resolvePassword} from '../settings/password.js';
-import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type TestResult, type TextKey} from '../model/connection-form.js';
+import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type TextKey} from '../model/connection-form.js';
 
 type Props = {
 	settings: Settings;
@@ -26,10 +27,11 @@ type Props = {
 	first?: boolean;
 	width: number;
 	height: number;
-	/** Save the form; returns an error line, or undefined when saved. */
-	onSave: (form: Form) => string | undefined;
+	/** Save the form; gives back an error line, or undefined when saved. */
+	onSave: (form: Form) => string | undefined | Promise<string | undefined>;
 	onClose: () => void;
-	test?: typeof testConnection;
+	/** Test connection (the window's command; the plain test when the screen is drawn alone). */
+	test?: (config: ServerConfig, decide: TrustDecider) => Promise<{ok: boolean; text: string}>;
 };
 
 const labels: Record<FieldId, string> = {
@@ -45,7 +47,7 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 	const [focus, setFocus, focusRef] = useRefState(0);
 	const [tried, setTried] = useState(false);
 	const [testing, setTesting] = useState(false);
-	const [result, setResult] = useState<TestResult | {ok: false; text: string}>();
+	const [result, setResult] = useState<{ok: boolean; text: string}>();
 	const [pending, setPending] = useState<Pending>();
 	const field = fieldOrder[focus]!;
 	const problems = checkForm(form);
@@ -54,10 +56,14 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 	const runTest = () => {
 		setTesting(true);
 		setResult(undefined);
-		const decide = (question: CertificateQuestion) => new Promise<boolean>(resolve => setPending({question, answer: resolve}));
+		let trusted: string | undefined;
+		const decide = (question: CertificateQuestion) => new Promise<boolean>(resolve => setPending({question, answer: yes => {
+			if (yes) trusted = question.fingerprint;
+			resolve(yes);
+		}}));
 		void test(configOf(formRef.current, settings), decide).then(found => {
-			if (found.trusted) update({fingerprint: found.trusted});
-			setResult(found.trusted ? {...found, text: `${found.text} (the trusted fingerprint is saved with Save)`} : found);
+			if (trusted) update({fingerprint: trusted});
+			setResult(trusted ? {...found, text: `${found.text} (the trusted fingerprint is saved with Save)`} : found);
 			setTesting(false);
 		});
 	};
@@ -73,8 +79,9 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 			return;
 		}
 
-		const error = onSave(formRef.current);
-		if (error) setResult({ok: false, text: error});
+		void Promise.resolve(onSave(formRef.current)).then(error => {
+			if (error) setResult({ok: false, text: error});
+		});
 	};
 
 	const cursors = useRef<Partial<Record<TextKey, number>>>({});

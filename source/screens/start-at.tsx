@@ -36,7 +36,8 @@ export function acceptTyped(previous: string, next: string): string {
 	return next;
 }
 
-type Props = {initial: string; repeat: string; width: number; height: number; onSave: (value: string) => string | undefined; onClose: () => void};
+/** `onSave` gives back an error line, or undefined when saved. */
+type Props = {initial: string; repeat: string; width: number; height: number; onSave: (value: string) => string | undefined | Promise<string | undefined>; onClose: () => void};
 
 export function StartAtDialog({initial, repeat, width, height, onSave, onClose}: Props) {
 	const theme = useTheme();
@@ -60,8 +61,9 @@ export function StartAtDialog({initial, repeat, width, height, onSave, onClose}:
 			return;
 		}
 
-		const problem = onSave(normalizeTyped(valueRef.current));
-		if (problem) setError(problem);
+		void Promise.resolve(onSave(normalizeTyped(valueRef.current))).then(problem => {
+			if (problem) setError(problem);
+		});
 	};
 
 	const verdict: Piece = check.state === 'ok' ? mark(g.ok, check.message, 'ok', false) : check.state === 'bad' ? mark(g.bad, check.message, 'bad', false) : {text: `${g.arrow} ${check.message}`, tone: 'muted'};
