@@ -55,9 +55,12 @@ export type Model = {
 	quit(code: number): void;
 };
 
+/** What the rules read. */
+export type RuleContext = Pick<Model, 'state' | 'cancelRefusal' | 'running'>;
+
 type Command<Id extends CommandId> = {
 	/** Why the command cannot run now, or undefined when it can. */
-	disabledReason?: (model: Pick<Model, 'state' | 'cancelRefusal' | 'running'>) => string | undefined;
+	disabledReason?: (context: RuleContext) => string | undefined;
 	/** The question the window asks before running it (the command line and the socket do not ask). */
 	askFirst?: (state: SessionState) => Question | undefined;
 	run: (model: Model, arg: CommandArgs[Id]) => Outcome | Promise<Outcome>;
@@ -174,6 +177,13 @@ export const commands: {[Id in CommandId]: Command<Id>} = {
 	},
 };
 
-export function isCommand(id: string): id is CommandId {
-	return Object.hasOwn(commands, id);
+/** Why each command cannot run: the disabled ones only. */
+export function disabledReasons(context: RuleContext): Partial<Record<CommandId, string>> {
+	const reasons: Partial<Record<CommandId, string>> = {};
+	for (const id of Object.keys(commands) as CommandId[]) {
+		const reason = commands[id].disabledReason?.(context);
+		if (reason) reasons[id] = reason;
+	}
+
+	return reasons;
 }

@@ -5,20 +5,18 @@
  * path. Everything a person or another shell can ask of it is a command (commands.ts), run with
  * `run`; views read its state through selectors (components/use-view.ts).
  */
-import {oneLine} from '../backup/errors.js';
 import type {RunEvent, Summary} from '../backup/events.js';
-import type {Job, RunOptions} from '../backup/job.js';
+import type {RunOptions} from '../backup/job.js';
 import {runBackup} from '../backup/run.js';
 import {afterRun} from '../after-run.js';
-import {cancelRefusal, loadPolicy, type Policy} from '../policy.js';
+import {cancelRefusalNow, type Policy} from '../policy.js';
 import {Scheduler} from '../schedule/scheduler.js';
-import {toJob} from '../settings/job.js';
 import type {Settings} from '../settings/keys.js';
 import type {SettingsStore} from '../settings/store.js';
 import {BatchedStore} from './batched-store.js';
-import {commands, type CommandArgs, type CommandId, type Model, type Outcome} from './commands.js';
+import {commands, disabledReasons, type CommandArgs, type CommandId, type Model, type Outcome} from './commands.js';
 import {testConnection} from './connection-form.js';
-import {diagnose, rootProblem} from './diagnose.js';
+import {diagnose, prepareRun, rootProblem} from './diagnose.js';
 import {lastRuns} from './last-run.js';
 import {TrustGate} from './trust-gate.js';
 import {applyEvents, initialState, isUrgent, type Blocked, type Notice, type SessionState} from './session-state.js';
@@ -45,7 +43,13 @@ export class Session {
 	private refusal: string | undefined;
 	private controller: AbortController | undefined;
 	private current: Promise<Summary | undefined> | undefined;
-	private readonly trust = new TrustGate(question => this.store.update(state => ({...state, trust: question}), true));
+	private readonly trust = new TrustGate(
+		question => this.store.update(state => ({...state, trust: question}), true),
+		fingerprint => {
+			this.settings.set('server.fingerprint', fingerprint);
+			this.store.update(state => ({...state, settings: this.settings.all()}));
+		},
+	);
 	private readonly quitListeners = new Set<(code: number) => void>();
 	private noticeTimer: NodeJS.Timeout | undefined;
 	private rootBlocked: Blocked | undefined;
@@ -56,7 +60,7 @@ export class Session {
 	constructor(private readonly options: SessionOptions) {
 		this.settings = options.settings;
 		const settings = this.settings.all();
-		this.refusal = this.readRefusal();
+		this.refusal = cancelRefusalNow(this.options.policy);
 		this.scheduler = new Scheduler({startAt: settings.startAt, repeat: settings.repeat, armed: settings.armed, now: options.now, onDue: () => void this.start('scheduled')});
 		this.store = new BatchedStore(initialState(settings, this.scheduleView(settings), this.refusal === undefined), options.batchMs ?? 100, applyEvents);
 		this.unsubscribe = this.scheduler.subscribe(() => this.store.update(state => ({...state, schedule: this.scheduleView(state.settings)}), true));
@@ -79,18 +83,12 @@ export class Session {
 
 	/** Why a command cannot run now, or undefined when it can. */
 	disabledReason(id: CommandId): string | undefined {
-		return commands[id].disabledReason?.({state: this.store.state, cancelRefusal: this.refusal, running: this.running});
+		return this.disabledReasons()[id];
 	}
 
 	/** Why each command cannot run in this state, for the footer and the help: the disabled ones only. */
 	disabledReasons(state: SessionState = this.store.state): Partial<Record<CommandId, string>> {
-		const reasons: Partial<Record<CommandId, string>> = {};
-		for (const id of Object.keys(commands) as CommandId[]) {
-			const reason = commands[id].disabledReason?.({state, cancelRefusal: this.refusal, running: this.running});
-			if (reason) reasons[id] = reason;
-		}
-
-		return reasons;
+		return disabledReasons({state, cancelRefusal: this.refusal, running: this.running});
 	}
 
 	/** Run a command from the window: a refusal or what it did becomes the window's notice (unless the caller shows it). */
@@ -106,7 +104,7 @@ export class Session {
 	}
 
 	private execute<Id extends CommandId>(id: Id, arg: CommandArgs[Id]): Outcome | Promise<Outcome> {
-		this.refusal = this.readRefusal();
+		this.refusal = cancelRefusalNow(this.options.policy);
 		const cancelAllowed = this.refusal === undefined;
 		if (this.store.state.cancelAllowed !== cancelAllowed) this.store.update(state => ({...state, cancelAllowed}), true);
 		const reason = this.disabledReason(id);
@@ -116,23 +114,17 @@ export class Session {
 
 	/** The commands' view of the model: the only way to the settings store, the scheduler and the run. */
 	private makeModel(): Model {
-		// eslint-disable-next-line @typescript-eslint/no-this-alias
-		const session = this;
+		const {store, settings} = this;
+		const session = () => ({refusal: this.refusal, running: this.running});
 		return {
-			get state() {
-				return session.store.state;
-			},
-			get cancelRefusal() {
-				return session.refusal;
-			},
-			get running() {
-				return session.running;
-			},
-			settings: this.settings,
+			get state() { return store.state; },
+			get cancelRefusal() { return session().refusal; },
+			get running() { return session().running; },
+			settings,
 			applySettings: async changed => this.settingsChanged({folderChanged: changed?.folder, serverChanged: changed?.server}),
 			startRun: () => new Promise(resolve => void this.start('manual', resolve)),
 			stopRun: () => this.stop(),
-			answerTrust: trust => this.answerTrust(trust),
+			answerTrust: trust => this.trust.settle(trust),
 			keepPassword: password => {
 				this.typedPassword = password;
 			},
@@ -147,15 +139,6 @@ export class Session {
 	onQuit(listener: (code: number) => void): () => void {
 		this.quitListeners.add(listener);
 		return () => this.quitListeners.delete(listener);
-	}
-
-	/** Why the administrator's policy forbids cancelling; a malformed policy file forbids it too, and says why. */
-	private readRefusal(): string | undefined {
-		try {
-			return cancelRefusal((this.options.policy ?? loadPolicy)());
-		} catch (error) {
-			return oneLine(error);
-		}
 	}
 
 	private scheduleView(settings: Settings) {
@@ -179,12 +162,7 @@ export class Session {
 	async settingsChanged(options: {folderChanged?: boolean; serverChanged?: boolean} = {}): Promise<void> {
 		const settings = this.settings.all();
 		if (options.serverChanged) this.rootBlocked = undefined;
-		this.scheduler.update(settings.startAt, settings.repeat);
-		if (settings.armed !== this.scheduler.armed) {
-			if (settings.armed) this.scheduler.arm();
-			else this.scheduler.disarm();
-		}
-
+		this.scheduler.follow(settings);
 		this.store.update(state => ({...state, settings, schedule: this.scheduleView(settings)}), true);
 		if (options.folderChanged) await this.load();
 		else if (options.serverChanged) await this.check();
@@ -228,28 +206,15 @@ export class Session {
 		const controller = new AbortController();
 		this.controller = controller;
 		const fit = await this.check();
-		const notRun = trigger === 'scheduled' ? 'the scheduled backup was not run' : 'not run';
-		let job: Job | undefined;
-		let refusal: Outcome | undefined;
-		if (controller.signal.aborted) refusal = {ok: false, message: `${notRun}: cancelled`, tone: 'warn'};
-		else if (!fit) {
-			const blocked = this.store.state.blocked;
-			refusal = {ok: false, message: `${notRun}: the job is misconfigured${blocked ? `: ${blocked.reason}` : ''}`, tone: 'bad', hint: blocked && {action: blocked.fix, does: 'to fix it'}};
-		} else {
-			try {
-				job = toJob(settings);
-			} catch (error) {
-				refusal = {ok: false, message: `${notRun}: ${oneLine(error)}`, tone: 'bad'};
-			}
-		}
-
-		if (!job || refusal) {
+		const prepared = prepareRun({settings, trigger, fit, aborted: controller.signal.aborted, blocked: this.store.state.blocked});
+		if ('refusal' in prepared) {
 			this.controller = undefined;
 			this.store.update(state => ({...state, cancelling: false}), true);
-			ready(refusal ?? {ok: false, message: notRun});
+			ready(prepared.refusal);
 			return undefined;
 		}
 
+		let {job} = prepared;
 		if (this.typedPassword !== undefined) job = {...job, server: {...job.server, password: this.typedPassword}};
 		this.store.update(state => ({...state, running: true, cancelling: false, trigger, notice: undefined, errors: [], errorCount: 0}), true);
 		this.scheduler.runStarted();
@@ -258,7 +223,7 @@ export class Session {
 		// The summary reaches the state through the run's own `done` event, as in `packrat run`.
 		const summary = await (this.options.run ?? runBackup)({job, signal: controller.signal, onEvent, decideTrust: question => this.trust.ask(question)});
 		this.controller = undefined;
-		this.answerTrust(false);
+		this.trust.settle(false);
 		this.rootBlocked = rootProblem(summary);
 		this.store.update(state => ({...state, running: false, cancelling: false, trust: undefined, blocked: this.rootBlocked ?? state.blocked}), true);
 		if (!this.closing) await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
@@ -266,18 +231,7 @@ export class Session {
 		return summary;
 	}
 
-	/** Answer the trust question of a paused run; a trusted fingerprint is saved in the settings. */
-	private answerTrust(trust: boolean): void {
-		const question = this.store.state.trust;
-		if (trust && question && this.trust.waiting) {
-			this.settings.set('server.fingerprint', question.fingerprint);
-			this.store.update(state => ({...state, settings: this.settings.all()}));
-		}
-
-		this.trust.settle(trust);
-	}
-
-	/** The cancel command, from anywhere (it is refused where the policy forbids it). */
+	/** The cancel command (refused where the policy forbids it). */
 	cancel(): void {
 		void this.run('cancel');
 	}
@@ -286,7 +240,7 @@ export class Session {
 	private stop(): void {
 		if (!this.controller) return;
 		this.store.update(state => ({...state, cancelling: true}), true);
-		this.answerTrust(false);
+		this.trust.settle(false);
 		this.controller.abort();
 	}
 

@@ -99,6 +99,13 @@ export class Scheduler {
 		else this.changed();
 	}
 
+	/** Follow the settings, which own the schedule: Start at, repeat and whether it is armed. */
+	follow({startAt, repeat, armed}: {startAt: string; repeat: string; armed: boolean}): void {
+		this.update(startAt, repeat);
+		if (armed && !this.isArmed) this.arm();
+		if (!armed && this.isArmed) this.disarm();
+	}
+
 	/** The next due time, when armed. */
 	next(): Date | undefined {
 		return this.isArmed ? this.due : undefined;
