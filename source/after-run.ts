@@ -6,7 +6,7 @@
  */
 import {join} from 'node:path';
 import type {Summary} from './backup/events.js';
-import {appendSafely, errorLogName, formatLogLine, transferLogName, type Level} from './backup/logs.js';
+import {appendSafely, errorLogName, formatLogLine, transferLogPath, type Level} from './backup/logs.js';
 import {escapeControl} from './backup/names.js';
 
 export const hookTimeoutMs = 5 * 60_000;
@@ -91,7 +91,7 @@ function describeFailure(result: {exitCode?: number; signal?: string; shortMessa
  * never through a symlink; errors go to the error log too, as the run's own errors do.
  */
 export function hookLogger(backupFolder: string, now: () => Date = () => new Date()): HookLog {
-	const transferPath = join(backupFolder, transferLogName);
+	const transferPath = transferLogPath(backupFolder);
 	const errorPath = join(backupFolder, errorLogName);
 	return (line, level = 'INFO') => {
 		const time = now();
@@ -104,10 +104,7 @@ export function hookLogger(backupFolder: string, now: () => Date = () => new Dat
 	};
 }
 
-/** Where the transfer log of a backup folder is: the value of `PACKRAT_LOG`. */
-export function transferLogPath(backupFolder: string): string {
-	return join(backupFolder, transferLogName);
-}
+export {transferLogPath} from './backup/logs.js';
 
 /** The one after-run path of the window and of `packrat run` (the run itself has written the history). */
 export async function afterRun(hook: string | undefined, summary: Summary, backupFolder: string): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Remote names are data, not paths (SPEC: Transfers). A name is checked before any local path
- * is built from it, and every name is escaped before it reaches a screen or a log line.
+ * is built from it, and every name is escaped before it reaches a screen or a log line: every
+ * escaping for display is here (a screen, a log line, JSON output, an ASCII-only terminal).
  */
 
 /** Why a remote name is refused, or undefined when it is usable as one path component. */
@@ -16,12 +17,35 @@ export function refuseName(name: string): string | undefined {
 
 const named: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\'};
 
+const hex = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
+/** `\u00e9`, `\u{1f600}`: a character as JSON and JavaScript write it. */
+function unicode(char: string): string {
+	const code = char.codePointAt(0)!;
+	return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
 /**
  * Escape control characters (C0, DEL, C1) and backslashes so that no name can move the cursor,
  * clear the screen or forge a log line. Printable text, unicode included, is kept as it is.
  */
 export function escapeControl(text: string): string {
-	return text.replace(/[\u0000-\u001F\u007F-\u009F\\]/g, char => named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+	return text.replace(/[\u0000-\u001F\u007F-\u009F\\]/g, char => named[char] ?? hex(char));
+}
+
+/** Text escaped once already (a field of the transfer log): control characters left in it shown as `\xNN`, its backslashes kept. */
+export function escapeAgain(text: string): string {
+	return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, hex);
+}
+
+/** JSON with C1 control characters (which JSON.stringify leaves raw) escaped as well, so no remote name reaches a terminal raw. */
+export function jsonLine(value: unknown): string {
+	return JSON.stringify(value).replace(/[\u007f-\u009f]/g, unicode);
+}
+
+/** ASCII only, for terminals without UTF-8: every other character written as `\u00e9`. */
+export function asciiOnly(text: string): string {
+	return text.replace(/[^\u0000-\u007F]/gu, unicode);
 }
 
 /** Join remote path parts: `joinRemote('/a', 'b c')` → `/a/b c`. */

@@ -6,7 +6,7 @@
  * done, 1 refused or no window.
  */
 import {PackratError} from '../backup/errors.js';
-import {jsonLine} from './run.js';
+import {jsonLine} from '../backup/names.js';
 import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../control/socket.js';
 import {formatStatus, historyStatus, type StatusJson} from '../control/status.js';
 import {checkProfile, SettingsStore} from '../settings/store.js';

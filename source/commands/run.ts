@@ -2,7 +2,7 @@
  * `packrat run`: one backup now, without the window, for cron or systemd. Readable lines, or
  * JSON lines with --json; exit 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
  */
-import {escapeControl} from '../backup/names.js';
+import {escapeControl, jsonLine} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
@@ -15,11 +15,6 @@ import {readSettings} from '../settings/read.js';
 export type RunFlags = Overrides & {json: boolean; profile?: string};
 
 type Out = {line: (text: string) => void; error: (text: string) => void};
-
-/** JSON with C1 control characters escaped as well, so no remote name reaches a terminal raw. */
-export function jsonLine(value: unknown): string {
-	return JSON.stringify(value).replace(/[\u007f-\u009f]/g, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 export function summaryLine(summary: Summary): string {
 	const {counts} = summary;

@@ -4,8 +4,7 @@
  * engine; any control character left is escaped again here, so no line can move the cursor.
  */
 import {open} from 'node:fs/promises';
-import {join} from 'node:path';
-import {transferLogName} from '../backup/logs.js';
+import {escapeAgain} from '../backup/names.js';
 
 export type LogLine = {time: string; level: string; event: string; path: string; bytes: string; ms: string; reply: string};
 
@@ -14,15 +13,10 @@ export type LogTail = {lines: LogLine[]; size: number; truncated: boolean; missi
 export const tailBytes = 256 * 1024;
 export const maxLines = 4000;
 
-/** Control characters shown as `\xNN`; the backslashes the engine wrote are left as they are. */
-export function safeText(text: string): string {
-	return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, char => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 export function parseLogLine(line: string): LogLine {
 	const [time = '', level = '', event = '', path = '', bytes = '', ms = '', ...reply] = line.split('\t');
-	if (!/^\d{4}-\d\d-\d\dT/.test(time)) return {time: '', level: '', event: '', path: '', bytes: '', ms: '', reply: safeText(line)};
-	return {time, level: safeText(level), event: safeText(event), path: safeText(path), bytes: safeText(bytes), ms: safeText(ms), reply: safeText(reply.join(' '))};
+	if (!/^\d{4}-\d\d-\d\dT/.test(time)) return {time: '', level: '', event: '', path: '', bytes: '', ms: '', reply: escapeAgain(line)};
+	return {time, level: escapeAgain(level), event: escapeAgain(event), path: escapeAgain(path), bytes: escapeAgain(bytes), ms: escapeAgain(ms), reply: escapeAgain(reply.join(' '))};
 }
 
 /** The last `limit` bytes of a file as whole lines (the first, cut, line dropped), and the file's size. */
@@ -55,6 +49,3 @@ export async function readLogTail(path: string, options: {bytes?: number; lines?
 	}
 }
 
-export function transferLogOf(folder: string): string {
-	return join(folder, transferLogName);
-}

@@ -6,7 +6,8 @@
  * A due time that passes during a run (scheduled or Now) queues one run after it, never more;
  * it starts on the turn of the event loop after runEnded().
  */
-import {clock, nextRun} from './next-run.js';
+import {clock} from '../format.js';
+import {nextRun} from './next-run.js';
 
 export type DueInfo = {due: Date; missed: boolean /* the machine slept past it */; ranAt: Date};
 

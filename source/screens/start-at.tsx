@@ -9,32 +9,9 @@ import {Line, Rule, mark, type Piece} from '../components/line.js';
 import {useRefState} from '../components/use-ref-state.js';
 import {useTheme} from '../components/theme.js';
 import {bindingFor, dispatch, showKey} from '../keymap.js';
+import {acceptTyped, checkTyped, normalizeTyped} from '../settings/start-at.js';
 
-export type Check = {state: 'ok' | 'partial' | 'bad'; message: string};
-
-/** `0415` is taken as `04:15`; anything else is left as typed. */
-export function normalizeTyped(text: string): string {
-	return /^\d{4}$/.test(text) ? `${text.slice(0, 2)}:${text.slice(2)}` : text;
-}
-
-/** Whether a time typed so far is a valid HH:MM, could still become one, or cannot. */
-export function checkTyped(typed: string): Check {
-	const text = normalizeTyped(typed);
-	const match = /^(\d{0,2})(?::(\d{0,2}))?$/.exec(text) ?? /^(\d{2})(\d{0,1})$/.exec(text);
-	if (!match) return {state: 'bad', message: 'expected HH:MM, for example 03:00'};
-	const [, hours = '', minutes] = match;
-	if (hours.length >= 1 && Number(hours[0]) > 2) return {state: 'bad', message: 'hours run from 00 to 23 (type two digits: 03)'};
-	if (hours.length === 2 && Number(hours) > 23) return {state: 'bad', message: 'hours run from 00 to 23'};
-	if (minutes !== undefined && minutes.length >= 1 && Number(minutes[0]) > 5) return {state: 'bad', message: 'minutes run from 00 to 59'};
-	if (hours.length === 2 && minutes?.length === 2 && text.includes(':')) return {state: 'ok', message: `a valid time: ${text}`};
-	return {state: 'partial', message: 'type HH:MM'};
-}
-
-/** What the field keeps of a change: digits and one colon, at most 5 characters. */
-export function acceptTyped(previous: string, next: string): string {
-	if (!/^[\d:]*$/.test(next) || (next.match(/:/g) ?? []).length > 1 || next.length > 5) return previous;
-	return next;
-}
+export {acceptTyped, checkTyped, normalizeTyped, type Check} from '../settings/start-at.js';
 
 /** `onSave` gives back an error line, or undefined when saved. */
 type Props = {initial: string; repeat: string; width: number; height: number; onSave: (value: string) => string | undefined | Promise<string | undefined>; onClose: () => void};
