@@ -3,7 +3,7 @@
  * (masked), whether to save the password, TLS mode, root path and connections, checked as typed,
  * with Test connection (which asks about an untrusted certificate as ssh does) and Save.
  */
-import React, {useRef, useState} from 'react';
+import React, {useState} from 'react';
 import {useKeys} from '../components/keys.js';
 import {useRefState} from '../components/use-ref-state.js';
 import {Box} from 'ink';
@@ -14,7 +14,7 @@ import {Footer} from '../components/footer.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
 import {wrapText} from '../components/text.js';
 import {useTheme} from '../components/theme.js';
-import {TextField, editLine} from '../components/text-field.js';
+import {TextField, useTextFields} from '../components/text-field.js';
 import {TrustDialog} from '../components/trust-dialog.js';
 import {dispatch, keyName} from '../keymap.js';
 import type {Settings} from '../settings/keys.js';
@@ -84,18 +84,14 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 		});
 	};
 
-	const cursors = useRef<Partial<Record<TextKey, number>>>({});
-	const cursorOf = (id: TextKey) => cursors.current[id] ?? formRef.current[id].length;
+	const fields = useTextFields<TextKey>(formRef, (id, value) => update({[id]: value}));
+	const {cursorOf} = fields;
 	useKeys((input, key) => {
 		const current = fieldOrder[focusRef.current]!;
 		const typing = textFields.has(current);
 		const action = dispatch('settings', input, key, typing)?.action;
 		if (action === undefined && typing) {
-			const id = current as TextKey;
-			const edit = editLine({value: formRef.current[id], cursor: cursorOf(id)}, input, key);
-			if (!edit) return;
-			cursors.current[id] = edit.cursor;
-			update({[id]: edit.value});
+			fields.type(current as TextKey, input, key);
 			return;
 		}
 

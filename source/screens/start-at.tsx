@@ -6,7 +6,7 @@ import React, {useState} from 'react';
 import {useKeys} from '../components/keys.js';
 import {Box} from 'ink';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
-import {useRefState} from '../components/use-ref-state.js';
+import {TextField, useTextEntry} from '../components/text-field.js';
 import {useTheme} from '../components/theme.js';
 import {bindingFor, dispatch, showKey} from '../keymap.js';
 import {acceptTyped, checkTyped, normalizeTyped} from '../settings/start-at.js';
@@ -18,27 +18,24 @@ type Props = {initial: string; repeat: string; width: number; height: number; on
 
 export function StartAtDialog({initial, repeat, width, height, onSave, onClose}: Props) {
 	const theme = useTheme();
-	const [value, setValue, valueRef] = useRefState('');
+	const entry = useTextEntry('', acceptTyped);
 	const [error, setError] = useState<string>();
-	const check = checkTyped(value);
+	const check = checkTyped(entry.value);
 	const g = theme.glyph;
 	useKeys((input, key) => {
 		const action = dispatch('start-at', input, key, true)?.action;
 		if (action === 'close') onClose();
-		else if (action === 'submit') return submit();
-		else if (key.backspace || key.delete) setValue(previous => previous.slice(0, -1));
-		else if (/^[\d:]+$/.test(input)) setValue(previous => acceptTyped(previous, previous + input));
-		else return;
-		setError(undefined);
+		else if (action === 'submit') submit();
+		else if (entry.type(input, key)) setError(undefined);
 	});
 	const submit = (): void => {
-		const typed = checkTyped(valueRef.current);
+		const typed = checkTyped(entry.current());
 		if (typed.state !== 'ok') {
 			setError(typed.state === 'partial' ? 'not a whole time yet: type HH:MM' : typed.message);
 			return;
 		}
 
-		void Promise.resolve(onSave(normalizeTyped(valueRef.current))).then(problem => {
+		void Promise.resolve(onSave(normalizeTyped(entry.current()))).then(problem => {
 			if (problem) setError(problem);
 		});
 	};
@@ -51,7 +48,7 @@ export function StartAtDialog({initial, repeat, width, height, onSave, onClose}:
 			<Line width={width} segments={[{text: 'Now ', tone: 'muted'}, {text: initial, bold: true}, ` ${repeat}`, {text: ` ${g.dot} local time, HH:MM (0300 is taken as 03:00)`, tone: 'muted'}]} />
 			<Box height={1} overflow="hidden">
 				<Line width={12} segments={[{text: 'Start at', bold: true}]} />
-				<Line width={8} segments={[{text: value, bold: true}, {text: ' ', inverse: true}]} />
+				<TextField value={entry.value} cursor={entry.cursor} width={8} />
 			</Box>
 			<Line width={width} segments={[verdict]} />
 			{error ? <Line width={width} segments={[mark(g.bad, error, 'bad', false)]} /> : null}
