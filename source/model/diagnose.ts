@@ -15,12 +15,12 @@ import type {Blocked} from './session-state.js';
 /** A run that failed because the server has no such root path marks the job misconfigured until the settings change. */
 export function rootProblem(summary: Summary | undefined): Blocked | undefined {
 	if (summary?.outcome !== 'failed' || summary.setting !== 'server.root' || !summary.reason) return undefined;
-	return {reason: summary.reason.split(': check')[0]!, fix: 'settings'};
+	return {reason: summary.reason, fix: 'settings'};
 }
 
 export async function diagnose(settings: Settings): Promise<Blocked | undefined> {
 	const problem = misconfiguration(settings);
-	if (problem) return {reason: problem.split(':')[0]!, fix: settings.server.host ? 'folder' : 'settings'};
+	if (problem) return {reason: problem.message, fix: problem.setting === 'server.host' ? 'settings' : 'folder'};
 	const folder = resolve(settings.backupFolder!);
 	const why = await folderProblem(folder);
 	return why ? {reason: `the backup folder ${folder} cannot be written (${why})`, fix: 'folder'} : undefined;

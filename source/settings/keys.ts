@@ -96,10 +96,21 @@ export function findKey(key: string): KeySpec | undefined {
 	return keySpecs.find(spec => spec.key === key);
 }
 
-/** Parse a command-line value for a key; throws an Error whose message is the one line to print. */
+/** A value a key does not take: what it must be (`rule`), and the value given; the message is the one line to print. */
+export class SettingValueError extends Error {
+	readonly rule: string;
+
+	constructor(readonly key: string, accepts: string, why: string | undefined, readonly got: string) {
+		const rule = `must be ${accepts}${why ? `: ${why}` : ''}`;
+		super(`${key} ${rule} (got ${JSON.stringify(got)})`);
+		this.rule = rule;
+	}
+}
+
+/** Parse a command-line value for a key; throws a SettingValueError. */
 export function parseValue(spec: KeySpec, raw: string): string | number | boolean {
 	const fail = (why?: string): never => {
-		throw new Error(`${spec.key} must be ${spec.accepts}${why ? `: ${why}` : ''} (got ${JSON.stringify(raw)})`);
+		throw new SettingValueError(spec.key, spec.accepts, why, raw);
 	};
 
 	if (spec.kind === 'boolean') {
