@@ -5,6 +5,7 @@
  * fails or runs too long is logged there too, and never fails the run.
  */
 import {join} from 'node:path';
+import {oneLine} from './backup/errors.js';
 import type {Summary} from './backup/events.js';
 import {appendSafely, errorLogName, formatLogLine, transferLogPath, type Level} from './backup/logs.js';
 import {escapeControl} from './backup/names.js';
@@ -74,7 +75,7 @@ export async function runAfterRunHook(command: string | undefined, summary: Summ
 		else if (result.failed) log(`hook failed (${describeFailure(result)}) after ${seconds}s`, 'ERROR');
 		else log(`hook done in ${seconds}s`);
 	} catch (error) {
-		log(`hook could not be run: ${(error as Error).message.split('\n')[0]}`, 'ERROR');
+		log(`hook could not be run: ${oneLine(error)}`, 'ERROR');
 	} finally {
 		if (killTimer) clearTimeout(killTimer);
 	}

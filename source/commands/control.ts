@@ -9,7 +9,7 @@ import {PackratError} from '../backup/errors.js';
 import {jsonLine} from '../backup/names.js';
 import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../control/socket.js';
 import {formatStatus, historyStatus, type StatusJson} from '../control/status.js';
-import {checkProfile, SettingsStore} from '../settings/store.js';
+import {checkProfile, readSettings} from '../settings/read.js';
 
 export type ControlFlags = {profile?: string};
 export type StatusFlags = ControlFlags & {json: boolean};
@@ -72,7 +72,7 @@ export async function statusCommand(flags: StatusFlags, out: Out, now = new Date
 		}
 	}
 
-	status ??= await historyStatus(profile, new SettingsStore(flags.profile).all(), now);
+	status ??= await historyStatus(profile, readSettings(flags.profile), now);
 	if (flags.json) out.line(jsonLine(status));
 	else for (const line of formatStatus(status)) out.line(line);
 	return 0;

@@ -3,7 +3,7 @@
  * (bar, files and bytes of total, rate, ETA, one line per connection), Finishing, and the
  * summary at the end. The spinner turns only while a run is going.
  */
-import React, {useEffect, useMemo, useState} from 'react';
+import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
@@ -12,6 +12,7 @@ import {bytes, duration, rate, when} from '../format.js';
 import type {SessionState} from '../model/session-state.js';
 import {bar, percent} from './figures.js';
 import {Line, mark, type Piece} from './line.js';
+import {RunSpinner, spinnerFrames} from './spinner.js';
 import {fitStart, wrapText} from './text.js';
 import {useTheme, type Theme} from './theme.js';
 import {useView} from './use-view.js';
@@ -103,27 +104,6 @@ function phaseLines(state: ProgressPart, theme: Theme, width: number): Omit<Prog
 			return {head, body};
 		}
 	}
-}
-
-/** The spinner's frames: slow on purpose, each frame of a spinner is a redraw of the whole window. */
-export const spinnerFrames = {squareCorners: {ms: 180, frames: ['◰', '◳', '◲', '◱']}, simpleDots: {ms: 400, frames: ['.  ', '.. ', '...', '   ']}} as const;
-
-/**
- * The spinner of a run. It has no timer of its own while the window is redrawn anyway (a run's
- * progress redraws it several times a second): its frame comes from the clock whenever it is
- * drawn, and it asks for a redraw itself only when nothing else has drawn it for two of its
- * frames, so it never adds frames to a busy window and still turns in a quiet one.
- */
-export function RunSpinner({kind}: {kind: keyof typeof spinnerFrames}) {
-	const {ms, frames} = spinnerFrames[kind];
-	const [, wake] = useState(0);
-	const frame = frames[Math.floor(Date.now() / ms) % frames.length]!;
-	useEffect(() => {
-		const timer = setTimeout(() => wake(count => count + 1), ms * 2);
-		timer.unref?.();
-		return () => clearTimeout(timer);
-	});
-	return <Text>{frame}</Text>;
 }
 
 /**

@@ -7,10 +7,10 @@ import React, {useState} from 'react';
 import {useKeys} from '../components/keys.js';
 import {useRefState} from '../components/use-ref-state.js';
 import {Box} from 'ink';
-import Spinner from 'ink-spinner';
 import type {CertificateQuestion} from '../backup/events.js';
 import type {ServerConfig, TrustDecider} from '../backup/remote.js';
 import {Footer} from '../components/footer.js';
+import {RunSpinner} from '../components/spinner.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
 import {wrapText} from '../components/text.js';
 import {useTheme} from '../components/theme.js';
@@ -166,7 +166,7 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 					<>
 						{rows}
 						{problems[field] && (tried || form[field as TextKey] !== '') ? <Line width={width} segments={[mark(g.bad, `${labels[field]} ${problems[field]}`, 'bad', false)]} /> : null}
-						{testing ? <Box height={1}><Spinner type={theme.spinner} /><Line width={width - 2} segments={[` testing the connection${g.ellipsis}`]} /></Box> : null}
+						{testing ? <Box height={1}><RunSpinner kind={theme.spinner} /><Line width={width - 2} segments={[` testing the connection${g.ellipsis}`]} /></Box> : null}
 						{result
 							? wrapText(`${result.ok ? g.ok : g.bad} ${result.text}`, width, Math.max(1, body - fieldOrder.length), g.ellipsis).map((text, index) => (
 									<Line key={`result-${index}`} width={width} segments={[{text, tone: result.ok ? 'ok' : 'bad'}]} />
