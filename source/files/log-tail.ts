@@ -6,6 +6,8 @@
 import {open} from 'node:fs/promises';
 import {escapeAgain} from '../backup/names.js';
 
+export {transferLogPath} from '../backup/logs.js';
+
 export type LogLine = {time: string; level: string; event: string; path: string; bytes: string; ms: string; reply: string};
 
 export type LogTail = {lines: LogLine[]; size: number; truncated: boolean; missing: boolean};

@@ -6,6 +6,8 @@
 import {describeConnectError, replyText} from '../backup/errors.js';
 import {escapeControl, normalizeRoot} from '../backup/names.js';
 import {connect, type ServerConfig, type TrustDecider} from '../backup/remote.js';
+
+export type {ServerConfig, TrustDecider};
 import {findKey, parseValue, SettingValueError, type Settings, type TlsMode} from '../settings/keys.js';
 import {resolvePassword} from '../settings/password.js';
 import type {SettingsStore} from '../settings/store.js';

@@ -8,7 +8,6 @@ import {useKeys} from '../components/keys.js';
 import {useRefState} from '../components/use-ref-state.js';
 import {Box} from 'ink';
 import type {CertificateQuestion} from '../backup/events.js';
-import type {ServerConfig, TrustDecider} from '../backup/remote.js';
 import {Footer} from '../components/footer.js';
 import {RunSpinner} from '../components/spinner.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
@@ -19,7 +18,7 @@ import {TrustDialog} from '../components/trust-dialog.js';
 import {dispatch, keyName} from '../keymap.js';
 import type {Settings} from '../settings/keys.js';
 import {resolvePassword} from '../settings/password.js';
-import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type TextKey} from '../model/connection-form.js';
+import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type ServerConfig, type TextKey, type TrustDecider} from '../model/connection-form.js';
 
 type Props = {
 	settings: Settings;

@@ -11,8 +11,7 @@ import {Footer} from '../components/footer.js';
 import {Line, Rule, type Piece} from '../components/line.js';
 import {useTheme, type Theme} from '../components/theme.js';
 import {dispatch} from '../keymap.js';
-import {transferLogPath} from '../backup/logs.js';
-import {readLogTail, tailBytes, type LogLine, type LogTail} from '../files/log-tail.js';
+import {readLogTail, tailBytes, transferLogPath, type LogLine, type LogTail} from '../files/log-tail.js';
 
 function shortTime(iso: string): string {
 	const date = new Date(iso);
