@@ -38,8 +38,8 @@ export function duration(seconds: number): string {
 	return hours > 0 ? `${hours}:${pad2(minutes)}:${rest}` : `${minutes}:${rest}`;
 }
 
-/** Two digits, zero-padded: the one place figures of dates and times are padded. */
-export function pad2(value: number): string {
+/** Two digits, zero-padded: the one place figures (of dates, times, escapes) are padded. */
+export function pad2(value: number | string): string {
 	return String(value).padStart(2, '0');
 }
 

@@ -3,6 +3,7 @@
  * is built from it, and every name is escaped before it reaches a screen or a log line: every
  * escaping for display is here (a screen, a log line, JSON output, an ASCII-only terminal).
  */
+import {pad2} from '../format.js';
 
 /** Why a remote name is refused, or undefined when it is usable as one path component. */
 export function refuseName(name: string): string | undefined {
@@ -17,7 +18,7 @@ export function refuseName(name: string): string | undefined {
 
 const named: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\'};
 
-const hex = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+const hex = (char: string) => `\\x${pad2(char.charCodeAt(0).toString(16))}`;
 
 /** `\u00e9`, `\u{1f600}`: a character as JSON and JavaScript write it. */
 function unicode(char: string): string {
