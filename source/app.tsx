@@ -16,7 +16,7 @@ import {TrustDialog} from './components/trust-dialog.js';
 import {useTerminalSize} from './components/use-terminal-size.js';
 import {useView, ViewSource} from './components/use-view.js';
 import {dispatch, type Action, type Screen} from './keymap.js';
-import {commands, type CommandId, type Question} from './model/commands.js';
+import {commands, isPlainCommand, type CommandId, type Question} from './model/commands.js';
 import type {ArgOf, Session} from './model/session.js';
 import type {SessionState} from './model/session-state.js';
 import {BackupWindow} from './screens/backup-window.js';
@@ -97,7 +97,7 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 		if (opens === 'start-at' || opens === 'help') setDialog({kind: opens});
 		else if (opens) setView(opens);
 		else if (action === 'quit') quit(0);
-		else if (action === 'now' || action === 'cancel' || action === 'schedule' || action === 'mode' || action === 'latest') ask(action);
+		else if (isPlainCommand(action)) ask(action);
 	};
 
 	const back = () => setView('backup');

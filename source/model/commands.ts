@@ -177,6 +177,18 @@ export const commands: {[Id in CommandId]: Command<Id>} = {
 	},
 };
 
+/** A command that takes no argument: a key runs it as it is. */
+export type PlainCommand = {[Id in CommandId]: CommandArgs[Id] extends undefined ? Id : never}[CommandId];
+
+export function isPlainCommand(id: string): id is PlainCommand {
+	return Object.hasOwn(commands, id) && !(id in argumentOf);
+}
+
+/** The commands that take an argument, and what gives it: a key opens that screen or dialog (app.tsx), the code comes with quit. */
+export const argumentOf: {readonly [Id in Exclude<CommandId, PlainCommand>]: string} = {
+	'start-at': 'the Start-at dialog', folder: 'the folder chooser', settings: 'the connection settings', 'test-connection': 'the connection settings', trust: 'the trust dialog', quit: 'the exit code',
+};
+
 /** Why each command cannot run: the disabled ones only. */
 export function disabledReasons(context: RuleContext): Partial<Record<CommandId, string>> {
 	const reasons: Partial<Record<CommandId, string>> = {};

@@ -1,9 +1,10 @@
 /**
  * Reading the settings without conf: where they live, and the stored file checked against the
  * same schema conf enforces (confSchema() of the key table), by a validator for the small part
- * of JSON Schema that schema uses. `packrat run` only reads its settings, and conf loads and
- * compiles ajv on every start (about 0.15 s of a 0.45 s start-up); every write still goes through
- * conf (store.ts), which checks the whole file again and keeps it at mode 0600.
+ * of JSON Schema that schema uses. `packrat run` and `packrat status` only read their settings,
+ * and conf loads and compiles ajv on every start: 104 ms of CPU, measured, against 7 ms for this
+ * reading. Every write still goes through conf (store.ts), which checks the whole file again and
+ * keeps it at mode 0600.
  */
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
