@@ -1,9 +1,8 @@
 /**
- * The window's model, outside React. It owns the settings store and the scheduler (nobody else
- * reaches them), runs backups (Now or scheduled) and feeds their events into the batched store,
- * holds a paused run's trust question until it is answered, and shuts everything down on one
- * path. Everything a person or another shell can ask of it is a command (commands.ts), run with
- * `run`; views read its state through selectors (components/use-view.ts).
+ * The window's model, outside React: it owns the settings store and the scheduler, runs backups
+ * (Now or scheduled) into the batched store, holds a paused run's trust question, and shuts down
+ * on one path. All that can be asked of it is a command (commands.ts), run with `run`; views
+ * read its state through selectors (components/use-view.tsx).
  */
 import type {RunEvent, Summary} from '../backup/events.js';
 import type {RunOptions} from '../backup/job.js';
@@ -35,7 +34,7 @@ export type SessionOptions = {
 export type ArgOf<Id extends CommandId> = CommandArgs[Id] extends undefined ? [] : [CommandArgs[Id]];
 
 export class Session {
-	readonly store: BatchedStore<SessionState, RunEvent>;
+	private readonly batched: BatchedStore<SessionState, RunEvent>;
 	/** Private to the model: a test's subclass may read them (test/window/fixture.ts). */
 	protected readonly settings: SettingsStore;
 	protected readonly scheduler: Scheduler;
@@ -44,10 +43,10 @@ export class Session {
 	private controller: AbortController | undefined;
 	private current: Promise<Summary | undefined> | undefined;
 	private readonly trust = new TrustGate(
-		question => this.store.update(state => ({...state, trust: question}), true),
+		question => this.batched.update(state => ({...state, trust: question}), true),
 		fingerprint => {
 			this.settings.set('server.fingerprint', fingerprint);
-			this.store.update(state => ({...state, settings: this.settings.all()}));
+			this.batched.update(state => ({...state, settings: this.settings.all()}));
 		},
 	);
 	private readonly quitListeners = new Set<(code: number) => void>();
@@ -62,13 +61,18 @@ export class Session {
 		const settings = this.settings.all();
 		this.refusal = cancelRefusalNow(this.options.policy);
 		this.scheduler = new Scheduler({startAt: settings.startAt, repeat: settings.repeat, armed: settings.armed, now: options.now, onDue: () => void this.start('scheduled')});
-		this.store = new BatchedStore(initialState(settings, this.scheduleView(settings), this.refusal === undefined), options.batchMs ?? 100, applyEvents);
-		this.unsubscribe = this.scheduler.subscribe(() => this.store.update(state => ({...state, schedule: this.scheduleView(state.settings)}), true));
+		this.batched = new BatchedStore(initialState(settings, this.scheduleView(settings), this.refusal === undefined), options.batchMs ?? 100, applyEvents);
+		this.unsubscribe = this.scheduler.subscribe(() => this.batched.update(state => ({...state, schedule: this.scheduleView(state.settings)}), true));
 		this.model = this.makeModel();
 	}
 
+	/** The state as views read it (BatchedStore, read-only): only the model changes it. */
+	get store(): Pick<BatchedStore<SessionState, RunEvent>, 'getSnapshot' | 'subscribe' | 'state' | 'queuedCount'> {
+		return this.batched;
+	}
+
 	get state(): SessionState {
-		return this.store.state;
+		return this.batched.state;
 	}
 
 	/** A password typed in the window and not saved: used for this window's runs only. */
@@ -87,7 +91,7 @@ export class Session {
 	}
 
 	/** Why each command cannot run in this state, for the footer and the help: the disabled ones only. */
-	disabledReasons(state: SessionState = this.store.state): Partial<Record<CommandId, string>> {
+	disabledReasons(state: SessionState = this.batched.state): Partial<Record<CommandId, string>> {
 		return disabledReasons({state, cancelRefusal: this.refusal, running: this.running});
 	}
 
@@ -99,14 +103,12 @@ export class Session {
 	}
 
 	/** Run a command asked for from another shell (the control socket): the outcome goes back there. */
-	async request(id: 'now' | 'cancel'): Promise<Outcome> {
-		return this.execute(id, undefined);
-	}
+	request = async (id: 'now' | 'cancel'): Promise<Outcome> => this.execute(id, undefined);
 
 	private execute<Id extends CommandId>(id: Id, arg: CommandArgs[Id]): Outcome | Promise<Outcome> {
 		this.refusal = cancelRefusalNow(this.options.policy);
 		const cancelAllowed = this.refusal === undefined;
-		if (this.store.state.cancelAllowed !== cancelAllowed) this.store.update(state => ({...state, cancelAllowed}), true);
+		if (this.batched.state.cancelAllowed !== cancelAllowed) this.batched.update(state => ({...state, cancelAllowed}), true);
 		const reason = this.disabledReason(id);
 		if (reason) return {ok: false, message: reason, tone: 'warn'};
 		return commands[id].run(this.model, arg);
@@ -114,7 +116,7 @@ export class Session {
 
 	/** The commands' view of the model: the only way to the settings store, the scheduler and the run. */
 	private makeModel(): Model {
-		const {store, settings} = this;
+		const {batched: store, settings} = this;
 		const session = () => ({refusal: this.refusal, running: this.running});
 		return {
 			get state() { return store.state; },
@@ -138,7 +140,7 @@ export class Session {
 	/** Who closes the window when the quit command runs. */
 	onQuit(listener: (code: number) => void): () => void {
 		this.quitListeners.add(listener);
-		return () => this.quitListeners.delete(listener);
+		return () => void this.quitListeners.delete(listener);
 	}
 
 	private scheduleView(settings: Settings) {
@@ -151,7 +153,7 @@ export class Session {
 		const settings = this.settings.all();
 		const runs = await lastRuns(settings);
 		const blocked = await diagnose(settings);
-		this.store.update(state => ({...state, settings, ...runs, blocked, cancelAllowed: this.refusal === undefined}), true);
+		this.batched.update(state => ({...state, settings, ...runs, blocked, cancelAllowed: this.refusal === undefined}), true);
 	}
 
 	/**
@@ -163,7 +165,7 @@ export class Session {
 		const settings = this.settings.all();
 		if (options.serverChanged) this.rootBlocked = undefined;
 		this.scheduler.follow(settings);
-		this.store.update(state => ({...state, settings, schedule: this.scheduleView(settings)}), true);
+		this.batched.update(state => ({...state, settings, schedule: this.scheduleView(settings)}), true);
 		if (options.folderChanged) await this.load();
 		else if (options.serverChanged) await this.check();
 	}
@@ -171,21 +173,18 @@ export class Session {
 	/** Check the job again; true when it can run. */
 	private async check(): Promise<boolean> {
 		const blocked = (await diagnose(this.settings.all())) ?? this.rootBlocked;
-		this.store.update(state => ({...state, blocked}), true);
+		this.batched.update(state => ({...state, blocked}), true);
 		return blocked === undefined;
 	}
 
 	notify(text: string, tone: Notice['tone'] = 'muted', hint?: Notice['hint']): void {
 		if (this.noticeTimer) clearTimeout(this.noticeTimer);
-		this.store.update(state => ({...state, notice: {text, tone, hint}}), true);
-		this.noticeTimer = setTimeout(() => this.store.update(state => ({...state, notice: undefined}), true), this.options.noticeMs ?? 6000);
+		this.batched.update(state => ({...state, notice: {text, tone, hint}}), true);
+		this.noticeTimer = setTimeout(() => this.batched.update(state => ({...state, notice: undefined}), true), this.options.noticeMs ?? 6000);
 		this.noticeTimer.unref?.();
 	}
 
-	/**
-	 * Run a backup; resolves with its summary, or undefined when it was not run. `ready` hears
-	 * once whether it started; without it, a refusal becomes the window's notice.
-	 */
+	/** Run a backup (now or scheduled): its summary, or undefined when not run; `ready` hears whether it started, else a refusal is the notice. */
 	start(trigger: 'manual' | 'scheduled' = 'manual', ready?: (outcome: Outcome) => void): Promise<Summary | undefined> {
 		const refuse = (outcome: Outcome) => (ready ? ready(outcome) : this.notify(outcome.message, outcome.tone ?? 'warn', outcome.hint));
 		if (this.closing || this.current) {
@@ -206,26 +205,26 @@ export class Session {
 		const controller = new AbortController();
 		this.controller = controller;
 		const fit = await this.check();
-		const prepared = prepareRun({settings, trigger, fit, aborted: controller.signal.aborted, blocked: this.store.state.blocked});
+		const prepared = prepareRun({settings, trigger, fit, aborted: controller.signal.aborted, blocked: this.batched.state.blocked});
 		if ('refusal' in prepared) {
 			this.controller = undefined;
-			this.store.update(state => ({...state, cancelling: false}), true);
+			this.batched.update(state => ({...state, cancelling: false}), true);
 			ready(prepared.refusal);
 			return undefined;
 		}
 
 		let {job} = prepared;
 		if (this.typedPassword !== undefined) job = {...job, server: {...job.server, password: this.typedPassword}};
-		this.store.update(state => ({...state, running: true, cancelling: false, trigger, notice: undefined, errors: [], errorCount: 0}), true);
+		this.batched.update(state => ({...state, running: true, cancelling: false, trigger, notice: undefined, errors: [], errorCount: 0}), true);
 		this.scheduler.runStarted();
 		ready({ok: true, message: 'a backup started in the Backup window', silent: true});
-		const onEvent = (event: RunEvent) => this.store.queue(event, isUrgent(event));
+		const onEvent = (event: RunEvent) => this.batched.queue(event, isUrgent(event));
 		// The summary reaches the state through the run's own `done` event, as in `packrat run`.
 		const summary = await (this.options.run ?? runBackup)({job, signal: controller.signal, onEvent, decideTrust: question => this.trust.ask(question)});
 		this.controller = undefined;
 		this.trust.settle(false);
 		this.rootBlocked = rootProblem(summary);
-		this.store.update(state => ({...state, running: false, cancelling: false, trust: undefined, blocked: this.rootBlocked ?? state.blocked}), true);
+		this.batched.update(state => ({...state, running: false, cancelling: false, trust: undefined, blocked: this.rootBlocked ?? state.blocked}), true);
 		if (!this.closing) await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
 		this.scheduler.runEnded();
 		return summary;
@@ -239,7 +238,7 @@ export class Session {
 	/** Stop the run going on, cleanly: the engine stops at the next safe point, partial files resume next time. */
 	private stop(): void {
 		if (!this.controller) return;
-		this.store.update(state => ({...state, cancelling: true}), true);
+		this.batched.update(state => ({...state, cancelling: true}), true);
 		this.trust.settle(false);
 		this.controller.abort();
 	}
@@ -252,7 +251,7 @@ export class Session {
 			await this.current?.catch(() => undefined);
 			this.unsubscribe();
 			if (this.noticeTimer) clearTimeout(this.noticeTimer);
-			this.store.flush();
+			this.batched.flush();
 		})();
 		return this.closing;
 	}
