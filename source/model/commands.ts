@@ -15,7 +15,15 @@ import {saveForm, type Form, type TestResult} from './connection-form.js';
 import type {Notice, SessionState} from './session-state.js';
 
 /** What a command did, or why it did nothing: the window shows it as a notice, the socket sends it back. */
-export type Outcome = {ok: boolean; message: string; tone?: Notice['tone']; hint?: Notice['hint']; /** The caller shows it (a dialog's own error line), not the window's notice. */ silent?: boolean};
+export type Outcome = {
+	ok: boolean;
+	message: string;
+	tone?: Notice['tone'];
+	/** The command whose key the notice names ("press o to fix it"). */
+	hint?: Notice['hint'];
+	/** The caller shows it (a dialog's own error line), not the window's notice. */
+	silent?: boolean;
+};
 
 export type Question = {title: string; lines: string[]; yes: string; no: string};
 
