@@ -1,73 +1,82 @@
 /**
- * The window's screens and dialogs, and the keys of the Backup window, dispatched from the key
- * map. Quitting (q, Ctrl+C) goes to `onQuit`, the window's one shutdown path; while a backup
- * runs it asks first.
+ * The window's screens and dialogs. A key of the Backup window runs its command (model/commands.ts)
+ * through the key map: a command that takes an argument first opens the screen or dialog that
+ * asks for it (f the folder chooser, t the Start-at dialog, o the connection settings), one that
+ * asks first shows its question. Quitting (q, Ctrl+C) is the quit command; the window's
+ * `onQuit` is its one shutdown path.
  */
 import React, {useEffect, useState} from 'react';
 import {Box, render, type Instance, type Key} from 'ink';
-import {Confirm, type Question} from './components/confirm.js';
+import {Confirm} from './components/confirm.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {KeyStdin} from './components/key-stdin.js';
 import {KeyRouter} from './components/keys.js';
 import {ThemeProvider, type Theme} from './components/theme.js';
 import {TrustDialog} from './components/trust-dialog.js';
 import {useTerminalSize} from './components/use-terminal-size.js';
-import {dispatch, type Screen} from './keymap.js';
+import {useView, ViewSource} from './components/use-view.js';
+import {dispatch, type Action, type Screen} from './keymap.js';
+import {commands, isPlainCommand, type CommandId, type Question} from './model/commands.js';
+import type {ArgOf, Session} from './model/session.js';
+import type {SessionState} from './model/session-state.js';
 import {BackupWindow} from './screens/backup-window.js';
 import {ConnectionSettings} from './screens/connection-settings.js';
 import {FolderChooser} from './screens/folder-chooser.js';
 import {LogViewer} from './screens/log-viewer.js';
 import {StartAtDialog} from './screens/start-at.js';
-import {setFolder, setStartAt, toggleLatest, toggleMode, toggleSchedule} from './store/actions.js';
-import {saveForm} from './store/connection-form.js';
-import type {Session} from './store/session.js';
-import {useSession} from './store/use-session.js';
-import {oneLine} from './backup/run.js';
 import {resolve} from 'node:path';
 
 export {detectTheme} from './components/theme.js';
 
 type View = 'backup' | 'settings' | 'folder' | 'log';
-type Dialog = {kind: 'help'} | {kind: 'start-at'} | {kind: 'confirm'; question: Question; onYes: () => void};
+type Dialog = {kind: 'help'} | {kind: 'start-at'} | {kind: 'confirm'; id: CommandId; question: Question; onYes: () => void};
 
-const quitQuestion: Question = {
-	title: 'Quit while a backup is running?',
-	lines: ['The backup is cancelled cleanly: files already copied stay, a partial download', 'resumes on the next run, and the next scheduled backup runs as usual.'],
-	yes: 'Cancel it and quit',
-	no: 'Keep the window open',
-};
+/** The commands whose key first opens the screen or dialog that asks for their argument. */
+const prompts: Partial<Record<Action, View | 'start-at'>> = {folder: 'folder', settings: 'settings', 'start-at': 'start-at'};
+/** The keys of the Backup window that open a screen of their own, not a command. */
+const screens: Partial<Record<Action, View | 'help'>> = {log: 'log', help: 'help'};
 
-const cancelQuestion: Question = {
-	title: 'Cancel the backup?',
-	lines: ['Files already copied stay; a partial download resumes on the next run.', 'The next scheduled backup runs as usual.'],
-	yes: 'Cancel the backup',
-	no: 'Let it run',
-};
+const windowPart = ({running, trust, settings}: SessionState) => ({running, trust, settings});
 
 export function App({session, profile, onQuit}: {session: Session; profile?: string; onQuit: (code: number) => void}) {
-	const state = useSession(session);
+	return (
+		<ViewSource source={session.store}>
+			<Window session={session} profile={profile} onQuit={onQuit} />
+		</ViewSource>
+	);
+}
+
+function Window({session, profile, onQuit}: {session: Session; profile?: string; onQuit: (code: number) => void}) {
+	const {running, trust, settings} = useView(windowPart);
+	const disabled = useView(state => session.disabledReasons(state));
 	const {columns, rows} = useTerminalSize();
 	const width = Math.max(20, columns);
 	const height = Math.max(1, rows - 1);
-	const firstStart = !state.settings.server.host;
+	const firstStart = !settings.server.host;
 	const [view, setView] = useState<View>(firstStart ? 'settings' : 'backup');
 	const [first, setFirst] = useState(firstStart);
 	const [dialog, setDialog] = useState<Dialog>();
+	useEffect(() => session.onQuit(onQuit), [session, onQuit]);
+
+	/** Run a command, after its question when it asks one and can run. */
+	const ask = <Id extends CommandId>(id: Id, ...arg: ArgOf<Id>) => {
+		const question = session.disabledReason(id) ? undefined : commands[id].askFirst?.(session.state);
+		if (question) setDialog({kind: 'confirm', id, question, onYes: () => void session.run(id, ...arg)});
+		else void session.run(id, ...arg);
+	};
 
 	const quit = (code: number) => {
-		if (!session.running) return onQuit(code);
-		if (dialog?.kind === 'confirm' && dialog.question === quitQuestion) return dialog.onYes();
-		const refused = session.cancelRefused();
-		if (refused) return session.notify(`${refused}: the window stays open until the backup ends`, 'warn');
-		setDialog({kind: 'confirm', question: quitQuestion, onYes: () => onQuit(code)});
+		// Ctrl+C while the quit question is open answers it.
+		if (dialog?.kind === 'confirm' && dialog.id === 'quit') return dialog.onYes();
+		ask('quit', code);
 	};
 
 	// A question about the run going on has no object once the run has ended.
 	useEffect(() => {
-		if (!state.running) setDialog(previous => (previous?.kind === 'confirm' ? undefined : previous));
-	}, [state.running]);
+		if (!running) setDialog(previous => (previous?.kind === 'confirm' ? undefined : previous));
+	}, [running]);
 
-	const screenNow: Screen = dialog?.kind === 'confirm' ? 'confirm' : state.trust ? 'trust' : view !== 'backup' ? view : dialog?.kind ?? 'backup';
+	const screenNow: Screen = dialog?.kind === 'confirm' ? 'confirm' : trust ? 'trust' : view !== 'backup' ? view : dialog?.kind ?? 'backup';
 	const interrupt = (input: string, key: Key): boolean => {
 		if (dispatch(screenNow, input, key, true)?.action !== 'interrupt') return false;
 		quit(130);
@@ -77,38 +86,23 @@ export function App({session, profile, onQuit}: {session: Session; profile?: str
 	/** The keys of the Backup window and its help: what no dialog or screen claimed. */
 	const backupKeys = (input: string, key: Key) => {
 		if (view !== 'backup') return;
-		const binding = dispatch(dialog?.kind === 'help' ? 'help' : 'backup', input, key);
+		const action = dispatch(dialog?.kind === 'help' ? 'help' : 'backup', input, key)?.action;
 		if (dialog?.kind === 'help') {
-			if (binding?.action === 'help' || binding?.action === 'close') setDialog(undefined);
+			if (action === 'help' || action === 'close') setDialog(undefined);
 			return;
 		}
 
-		switch (binding?.action) {
-			case 'now': void session.start('manual'); break;
-			case 'schedule': toggleSchedule(session); break;
-			case 'cancel': {
-				const refused = session.cancelRefused();
-				if (!session.running) session.notify('no backup is running', 'muted');
-				else if (refused) session.notify(refused, 'warn');
-				else setDialog({kind: 'confirm', question: cancelQuestion, onYes: () => session.cancel()});
-				break;
-			}
-
-			case 'folder': setView('folder'); break;
-			case 'start-at': setDialog({kind: 'start-at'}); break;
-			case 'mode': toggleMode(session); break;
-			case 'latest': toggleLatest(session); break;
-			case 'settings': setView('settings'); break;
-			case 'log': setView('log'); break;
-			case 'help': setDialog({kind: 'help'}); break;
-			case 'quit': quit(0); break;
-			default: break;
-		}
+		if (action === undefined) return;
+		const opens = prompts[action] ?? screens[action];
+		if (opens === 'start-at' || opens === 'help') setDialog({kind: opens});
+		else if (opens) setView(opens);
+		else if (action === 'quit') quit(0);
+		else if (isPlainCommand(action)) ask(action);
 	};
 
 	const back = () => setView('backup');
-	const folder = state.settings.backupFolder ? resolve(state.settings.backupFolder) : undefined;
-	const windowWith = (screen: Screen, node: (lines: number) => React.ReactNode) => <BackupWindow state={state} width={width} height={height} profile={profile} overlay={{screen, node}} />;
+	const folder = settings.backupFolder ? resolve(settings.backupFolder) : undefined;
+	const windowWith = (screen: Screen, node: (lines: number) => React.ReactNode) => <BackupWindow width={width} height={height} profile={profile} disabled={disabled} overlay={{screen, node}} />;
 	let screen: React.ReactNode;
 	if (dialog?.kind === 'confirm') {
 		const {question, onYes} = dialog;
@@ -116,40 +110,35 @@ export function App({session, profile, onQuit}: {session: Session; profile?: str
 			setDialog(undefined);
 			if (yes) onYes();
 		}} />);
-	} else if (state.trust) {
-		const question = state.trust;
-		screen = windowWith('trust', lines => <TrustDialog question={question} width={width} height={lines} onAnswer={trust => session.answerTrust(trust)} />);
+	} else if (trust) {
+		screen = windowWith('trust', lines => <TrustDialog question={trust} width={width} height={lines} onAnswer={yes => void session.run('trust', yes)} />);
 	} else if (view === 'settings') {
-		screen = <ConnectionSettings settings={state.settings} typedPassword={session.password} first={first} width={width} height={height} onClose={back} onSave={form => {
-			try {
-				session.password = saveForm(session.settingsStore, form);
-			} catch (error) {
-				return oneLine(error);
-			}
-
-			void session.settingsChanged({serverChanged: true});
-			session.notify('connection settings saved', 'ok');
-			setView(first && !session.settingsStore.all().backupFolder ? 'folder' : 'backup');
-			setFirst(false);
-			return undefined;
-		}} />;
+		screen = <ConnectionSettings settings={settings} typedPassword={session.password} first={first} width={width} height={height} onClose={back}
+			test={async (config, decide) => session.run('test-connection', {config, decide}).then(outcome => ({ok: outcome.ok, text: outcome.message}))}
+			onSave={async form => {
+				const outcome = await session.run('settings', form);
+				if (!outcome.ok) return outcome.message;
+				setView(first && !session.state.settings.backupFolder ? 'folder' : 'backup');
+				setFirst(false);
+				return undefined;
+			}} />;
 	} else if (view === 'folder') {
 		screen = <FolderChooser initial={folder} width={width} height={height} onClose={back} onChoose={chosen => {
-			void setFolder(session, chosen);
+			void session.run('folder', chosen);
 			back();
 		}} />;
 	} else if (view === 'log') {
 		screen = <LogViewer folder={folder} width={width} height={height} onClose={back} />;
 	} else if (dialog?.kind === 'help') {
-		screen = windowWith('help', lines => <HelpOverlay screen="backup" width={width} height={lines} />);
+		screen = windowWith('help', lines => <HelpOverlay screen="backup" width={width} height={lines} disabled={disabled} />);
 	} else if (dialog?.kind === 'start-at') {
-		screen = windowWith('start-at', lines => <StartAtDialog initial={state.settings.startAt} repeat={state.settings.repeat} width={width} height={lines} onClose={() => setDialog(undefined)} onSave={value => {
-			const problem = setStartAt(session, value);
-			if (!problem) setDialog(undefined);
-			return problem;
+		screen = windowWith('start-at', lines => <StartAtDialog initial={settings.startAt} repeat={settings.repeat} width={width} height={lines} onClose={() => setDialog(undefined)} onSave={async value => {
+			const outcome = await session.run('start-at', value);
+			if (outcome.ok) setDialog(undefined);
+			return outcome.ok ? undefined : outcome.message;
 		}} />);
 	} else {
-		screen = <BackupWindow state={state} width={width} height={height} profile={profile} />;
+		screen = <BackupWindow width={width} height={height} profile={profile} disabled={disabled} />;
 	}
 
 	return (

@@ -8,12 +8,12 @@
  * no-change rerun). `node dist/source/cli.js` skips the shebang and so the flag; the installed
  * bin (and the benchmark) run the file itself. `env -S` needs coreutils 8.30 or later.
  */
-import {flagSpecs, quickArgs, type Parsed} from './commands/args.js';
+import {readFileSync} from 'node:fs';
 import {withoutControl} from './backup/names.js';
+import {readArgs, UsageError, type Parsed} from './commands/args.js';
 import type {Overrides} from './settings/job.js';
 
-const help = `
-	Usage
+const help = `Usage
 	  $ packrat                       open the Backup window
 	  $ packrat run [options]         one backup now, without the window (for cron or systemd)
 	  $ packrat now                   start a backup in the running window
@@ -51,27 +51,34 @@ const help = `
 	  $ PACKRAT_PASSWORD=… packrat run --json --folder /mnt/usb/backup
 `;
 
-/** Commands that read their own words and flags (their --version N, --sample N are not meow's). */
-const ownArgs = new Set(['verify', 'versions', 'restore']);
-
-/** meow reads the command line, but a plain `packrat run …` or `packrat …` (the window) is read without loading it (args.ts). */
-async function readArgs(): Promise<Parsed> {
-	if (ownArgs.has(process.argv[2] ?? '')) return {input: process.argv.slice(2), flags: {json: false, ascii: false}};
-	const quick = quickArgs(process.argv.slice(2));
-	if (quick) return quick;
-	const {default: meow} = await import('meow');
-	// booleanDefault undefined: a flag not given is undefined, so that the setting applies (meow's default makes it false).
-	return meow(help, {importMeta: import.meta, allowUnknownFlags: false, booleanDefault: undefined, flags: flagSpecs});
-}
-
-const cli = await readArgs();
-
 const out = {line: (text: string) => process.stdout.write(`${text}\n`), error: (text: string) => process.stderr.write(`${text}\n`)};
 
 /** One line on stderr, control characters escaped (a setting or a path may hold them), and exit. */
 function fail(message: string, code = 2): never {
 	process.stderr.write(`packrat: ${withoutControl(message)}\n`);
 	process.exit(code);
+}
+
+/** Commands that read their own words and flags (their --version N, --sample N are theirs). */
+const ownArgs = new Set(['verify', 'versions', 'restore']);
+
+function readCommandLine(): Parsed {
+	const argv = process.argv.slice(2);
+	if (ownArgs.has(argv[0] ?? '')) return {input: argv, flags: {json: false, ascii: false, help: false, version: false}};
+	try {
+		return readArgs(argv);
+	} catch (error) {
+		if (error instanceof UsageError) fail(error.message);
+		throw error;
+	}
+}
+
+const cli = readCommandLine();
+
+/** `--version`, or `--help` with the description, as package.json gives them. */
+function about(): string {
+	const {version, description} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string; description: string};
+	return cli.flags.version ? version : `\n  ${description}\n\n  ${help.replace(/^\t/gm, '  ').trim()}\n`;
 }
 
 function overrides(): Overrides {
@@ -91,6 +98,11 @@ function overrides(): Overrides {
 }
 
 async function main(): Promise<number> {
+	if (cli.flags.help || cli.flags.version) {
+		out.line(about());
+		return 0;
+	}
+
 	const [command, ...rest] = cli.input;
 	if (command === 'run') {
 		if (rest.length > 0) fail(`run takes no words (got ${rest.join(' ')}); see packrat --help`);

@@ -34,15 +34,30 @@ export function duration(seconds: number): string {
 	const whole = Math.max(0, Math.round(seconds));
 	const hours = Math.floor(whole / 3600);
 	const minutes = Math.floor((whole % 3600) / 60);
-	const rest = String(whole % 60).padStart(2, '0');
-	return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+	const rest = pad2(whole % 60);
+	return hours > 0 ? `${hours}:${pad2(minutes)}:${rest}` : `${minutes}:${rest}`;
 }
 
-const pad = (value: number) => String(value).padStart(2, '0');
+/** Two digits, zero-padded: the one place figures (of dates, times, escapes) are padded. */
+export function pad2(value: number | string): string {
+	return String(value).padStart(2, '0');
+}
+
+/** The parts of an instant in local time, each padded: what every date and time on screen, in a log or in a folder name is made of. */
+export function localParts(date: Date): {year: string; month: string; day: string; hours: string; minutes: string; seconds: string} {
+	return {year: String(date.getFullYear()), month: pad2(date.getMonth() + 1), day: pad2(date.getDate()), hours: pad2(date.getHours()), minutes: pad2(date.getMinutes()), seconds: pad2(date.getSeconds())};
+}
 
 /** `2026-11-22 03:00` in local time. */
 export function when(date: Date): string {
-	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+	const {year, month, day, hours, minutes} = localParts(date);
+	return `${year}-${month}-${day} ${hours}:${minutes}`;
+}
+
+/** `03:00`, in local time. */
+export function clock(date: Date): string {
+	const {hours, minutes} = localParts(date);
+	return `${hours}:${minutes}`;
 }
 
 /** The names of a run's phases, as the headless output and `packrat status` print them. */

@@ -1,15 +1,18 @@
 /**
  * The one key-map table of the window: the dispatcher of every screen, the footer and the `?`
- * help overlay are all read from it, so a key, its hint and its help can never disagree.
+ * help overlay are all read from it, so a key, its hint and its help can never disagree. A key of
+ * the Backup window names a command of the model (model/commands.ts, where its rule is) or a
+ * screen it opens (log, help); the keys of the other screens are their own.
  */
 import type {Key} from 'ink';
+import type {CommandId} from './model/commands.js';
 
 export type Screen = 'backup' | 'help' | 'confirm' | 'trust' | 'settings' | 'folder' | 'folder-name' | 'log' | 'start-at';
 
 export const allScreens: readonly Screen[] = ['backup', 'help', 'confirm', 'trust', 'settings', 'folder', 'folder-name', 'log', 'start-at'];
 
 export type Action =
-	| 'now' | 'schedule' | 'cancel' | 'folder' | 'start-at' | 'mode' | 'latest' | 'settings' | 'log' | 'help' | 'quit'
+	| Exclude<CommandId, 'test-connection' | 'trust'> | 'log' | 'help'
 	| 'interrupt' | 'close' | 'yes' | 'no'
 	| 'up' | 'down' | 'page-up' | 'page-down' | 'top' | 'bottom' | 'scroll-left' | 'scroll-right' | 'filter' | 'reload'
 	| 'open' | 'parent' | 'new-folder' | 'use-folder'

@@ -67,3 +67,12 @@ export function cancelRefusal(policy: Policy): string | undefined {
 	if (policy.allowCancel) return undefined;
 	return `cancelling is disabled by the administrator (policy file ${policy.path ?? systemPolicyPath})`;
 }
+
+/** The refusal of cancelling under the policy in force now; a malformed policy file forbids it too, and says why. */
+export function cancelRefusalNow(read: () => Policy = loadPolicy): string | undefined {
+	try {
+		return cancelRefusal(read());
+	} catch (error) {
+		return error instanceof PackratError ? error.message : String(error);
+	}
+}

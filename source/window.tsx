@@ -4,9 +4,9 @@
  * backup is cancelled cleanly and waited for, then the terminal is restored as it was.
  */
 import {SettingsStore} from './settings/store.js';
-import type {ControlServer} from './schedule/control-socket.js';
-import {Session} from './store/session.js';
-import {startWindowControl} from './window-control.js';
+import type {ControlServer} from './control/socket.js';
+import {Session} from './model/session.js';
+import {startWindowControl} from './control/window.js';
 
 export const enterAlternateScreen = '\u001B[?1049h\u001B[H';
 export const leaveAlternateScreen = '\u001B[?1049l';

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {Summary} from '../source/backup/events.js';
-import {hookLogger, runAfterRunHook, transferLogPath} from '../source/hooks.js';
+import {hookLogger, runAfterRunHook, transferLogPath} from '../source/after-run.js';
 
 const summary: Summary = {
 	outcome: 'success', mode: 'incremental', latestOnly: false, started: '2026-06-01T01:00:00.000Z', ended: '2026-06-01T01:02:00.000Z', durationMs: 120_000,

@@ -75,3 +75,11 @@ export function describeConnectError(error: unknown, where: {host: string; port:
 	if (reply === 421) return `${target} has too many connections (${replyText(error)}): lower connections or try later`;
 	return `${target}: ${replyText(error)}`;
 }
+
+/** The one line a person reads for any error: a PackratError's message, else the first line with its code. */
+export function oneLine(error: unknown): string {
+	if (error instanceof PackratError) return error.message;
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	const message = String((error as Error | undefined)?.message ?? error).split('\n')[0]!;
+	return code && !message.includes(code) ? `${message} (${code})` : message;
+}

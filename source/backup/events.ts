@@ -2,8 +2,7 @@
  * The typed events a run emits. The window and the headless `packrat run` are two views of
  * these; `progress.ts` folds them into one snapshot that both read.
  */
-import type {Mode} from '../settings/keys.js';
-
+export type Mode = 'incremental' | 'full';
 export type Phase = 'connecting' | 'initializing' | 'backing-up' | 'finishing' | 'done';
 export type Outcome = 'success' | 'failed' | 'cancelled';
 export type FileStatus = 'downloaded' | 'unchanged' | 'failed' | 'skipped';

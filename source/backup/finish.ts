@@ -7,7 +7,7 @@ import {exportName, writeExport, type ExportRow} from './export.js';
 import type {ScanResult} from './listing.js';
 import type {SafeTree} from './local.js';
 import type {PlannedFile} from './plan.js';
-import type {RunContext} from './run.js';
+import type {RunContext} from './job.js';
 import {versionMatcher} from './versions.js';
 
 type FinishInput = {found: ScanResult; planned: PlannedFile[]; tree: SafeTree; snapshot?: string; started: Date};

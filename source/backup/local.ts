@@ -8,6 +8,7 @@
 import {lstatSync, mkdirSync, type Stats} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
+import {localParts} from '../format.js';
 import {DiskPace} from './disk-pace.js';
 import {PackratError} from './errors.js';
 import {keptName} from './kept-names.js';
@@ -15,11 +16,10 @@ import {escapeControl} from './names.js';
 import {kindOf, moveNoReplace, type Disk} from './no-replace.js';
 import {isReserved} from './reserved.js';
 
-const pad = (value: number) => String(value).padStart(2, '0');
-
 /** A time as `YYYY-MM-DD HHmmss` in local time. */
 export function localStamp(date: Date): string {
-	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+	const {year, month, day, hours, minutes, seconds} = localParts(date);
+	return `${year}-${month}-${day} ${hours}${minutes}${seconds}`;
 }
 
 /** What is at `path` (never followed through a symlink), or undefined when nothing is. One short call: made directly. */

@@ -57,6 +57,11 @@ export function rotate(path: string, limit = maxLogBytes): void {
 	renameSync(path, `${path}.1`);
 }
 
+/** Where the transfer log of a backup folder is (the value of `PACKRAT_LOG` for the after-run hook). */
+export function transferLogPath(folder: string): string {
+	return join(folder, transferLogName);
+}
+
 /** A transfer log line: time, level, event, remote path, bytes, ms, reply. */
 export function formatLogLine(time: Date, level: Level, event: string, path: string, detail: LogDetail = {}): string {
 	return [time.toISOString(), level, event, escapeControl(path), detail.bytes ?? '', detail.ms ?? '', escapeControl(detail.reply ?? '')].join('\t');
@@ -70,7 +75,7 @@ export class RunLogs {
 	private written = 0;
 
 	constructor(folder: string, private readonly now: () => Date = () => new Date()) {
-		this.transferPath = join(folder, transferLogName);
+		this.transferPath = transferLogPath(folder);
 		this.errorPath = join(folder, errorLogName);
 		for (const path of [this.transferPath, this.errorPath]) {
 			if (isSymlink(path)) throw new PackratError(`the log ${path} is a symlink, and packrat never writes through a link in the backup folder: remove it`, 'local');

@@ -1,7 +1,9 @@
 /**
  * Remote names are data, not paths (SPEC: Transfers). A name is checked before any local path
- * is built from it, and every name is escaped before it reaches a screen or a log line.
+ * is built from it, and every name is escaped before it reaches a screen or a log line: every
+ * escaping for display is here (a screen, a log line, JSON output, an ASCII-only terminal).
  */
+import {pad2} from '../format.js';
 
 /** Why a remote name is refused, or undefined when it is usable as one path component. */
 export function refuseName(name: string): string | undefined {
@@ -15,7 +17,13 @@ export function refuseName(name: string): string | undefined {
 }
 
 const named: Record<string, string> = {'\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\'};
-const escaped = (char: string) => named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+const escaped = (char: string) => named[char] ?? `\\x${pad2(char.charCodeAt(0).toString(16))}`;
+
+/** `\u00e9`, `\u{1f600}`: a character as JSON and JavaScript write it. */
+function unicode(char: string): string {
+	const code = char.codePointAt(0)!;
+	return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
 
 /**
  * Escape control characters (C0, DEL, C1) and backslashes so that no name can move the cursor,
@@ -35,6 +43,16 @@ const controls = /[\u0000-\u001F\u007F-\u009F]/g;
  */
 export function withoutControl(text: string): string {
 	return control.test(text) ? text.replace(controls, escaped) : text;
+}
+
+/** JSON with C1 control characters (which JSON.stringify leaves raw) escaped as well, so no remote name reaches a terminal raw. */
+export function jsonLine(value: unknown): string {
+	return JSON.stringify(value).replace(/[\u007f-\u009f]/g, unicode);
+}
+
+/** ASCII only, for terminals without UTF-8: every other character written as `\u00e9`. */
+export function asciiOnly(text: string): string {
+	return text.replace(/[^\u0000-\u007F]/gu, unicode);
 }
 
 /** Join remote path parts: `joinRemote('/a', 'b c')` → `/a/b c`. */

@@ -5,11 +5,12 @@
  */
 import {isIP} from 'node:net';
 import type {TLSSocket, ConnectionOptions} from 'node:tls';
-import type {TlsMode} from '../settings/keys.js';
 import {checkControlCertificate, checkDataCertificate, type Peer, type TrustDecider} from './certificates.js';
 import {PackratError, describeConnectError, replyText} from './errors.js';
 import {FtpClient} from './ftp/client.js';
 import {Control, FtpReplyError} from './ftp/control.js';
+
+export type TlsMode = 'none' | 'explicit' | 'implicit';
 
 export type ServerConfig = {
 	host: string;

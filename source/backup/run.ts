@@ -4,9 +4,9 @@
  */
 import {mkdir, rename} from 'node:fs/promises';
 import {join} from 'node:path';
-import type {Mode} from '../settings/keys.js';
-import {CancelledError, PackratError} from './errors.js';
-import type {Counts, RunEvent, RunListener, Summary} from './events.js';
+import {CancelledError, PackratError, oneLine} from './errors.js';
+import type {Counts, RunEvent, Summary} from './events.js';
+import type {RunContext, RunOptions} from './job.js';
 import {prepareFolder, ownFileNames} from './backup-folder.js';
 import {DiskPace} from './disk-pace.js';
 import {appendHistory, readHistory} from './history.js';
@@ -17,46 +17,11 @@ import {RunLogs} from './logs.js';
 import {plan, planEvent, type PlannedFile} from './plan.js';
 import {protectReserved, rescueOwnNames} from './reserved.js';
 import {Pool, checkRoot, connectFirst} from './pool.js';
-import type {ServerConfig, TrustDecider} from './remote.js';
 import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
 import {transferAll} from './transfer-all.js';
 import {finish} from './finish.js';
 
-export type Job = {
-	server: ServerConfig;
-	backupFolder: string;
-	mode: Mode;
-	latestOnly: boolean;
-	connections: number;
-	keepSnapshots: number;
-	linkUnchanged: boolean;
-	versionPattern?: string;
-	retries: number;
-	/** Folder levels below the root that are listed (`maxDepth`); 64 when not given. */
-	maxDepth?: number;
-};
-
-export type RunOptions = {
-	job: Job;
-	signal?: AbortSignal;
-	onEvent?: RunListener;
-	/** Asks about a certificate the system does not trust; without it such a run fails. */
-	decideTrust?: TrustDecider;
-	now?: () => Date;
-	backoffMs?: (attempt: number) => number;
-};
-
-export type RunContext = {
-	job: Job;
-	emit: (event: RunEvent) => void;
-	logs: RunLogs;
-	counts: Counts;
-	bytes: {done: number};
-	errors: {count: number};
-	signal: AbortSignal;
-	/** An error for the error pane: logged in both logs, emitted, counted. */
-	error: (event: string, path: string, message: string) => void;
-};
+export type {Job, RunContext, RunOptions} from './job.js';
 
 export async function runBackup(options: RunOptions): Promise<Summary> {
 	const {job} = options;
@@ -187,11 +152,4 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 	emit({type: 'phase', phase: 'done', at: Date.now()});
 	emit({type: 'done', summary});
 	return summary;
-}
-
-export function oneLine(error: unknown): string {
-	if (error instanceof PackratError) return error.message;
-	const code = (error as NodeJS.ErrnoException | undefined)?.code;
-	const message = String((error as Error | undefined)?.message ?? error).split('\n')[0]!;
-	return code && !message.includes(code) ? `${message} (${code})` : message;
 }

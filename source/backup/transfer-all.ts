@@ -10,7 +10,7 @@ import type {ScanResult} from './listing.js';
 import type {SafeTree} from './local.js';
 import type {PlannedFile} from './plan.js';
 import type {Pool} from './pool.js';
-import type {RunContext} from './run.js';
+import type {RunContext} from './job.js';
 import {stateFolderName} from './history.js';
 import {Partials, download} from './transfer.js';
 import {drain} from './work-queue.js';

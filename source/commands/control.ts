@@ -1,14 +1,15 @@
 /**
- * `packrat now`, `packrat cancel`, `packrat status [--json]`: talk to the running Backup window of a
- * profile through its control socket, as a tray icon would. `status` falls back to the settings and
- * the history of the backup folder when no window runs. Exit 0 done, 1 refused or no window.
+ * `packrat now`, `packrat cancel`, `packrat status [--json]`: talk to the running Backup window of
+ * a profile through its control socket, as a tray icon would. The window runs its own now and
+ * cancel commands, with their rules (model/commands.ts), and answers with their outcome. `status`
+ * falls back to the settings and the history of the backup folder when no window runs. Exit 0
+ * done, 1 refused or no window.
  */
 import {PackratError} from '../backup/errors.js';
-import {cancelRefusal, loadPolicy} from '../policy.js';
-import {jsonLine} from './run.js';
-import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../schedule/control-socket.js';
-import {formatStatus, historyStatus, type StatusJson} from '../schedule/status.js';
-import {checkProfile, SettingsStore} from '../settings/store.js';
+import {jsonLine} from '../backup/names.js';
+import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../control/socket.js';
+import {formatStatus, historyStatus, type StatusJson} from '../control/status.js';
+import {checkProfile, readSettings} from '../settings/read.js';
 
 export type ControlFlags = {profile?: string};
 export type StatusFlags = ControlFlags & {json: boolean};
@@ -43,14 +44,8 @@ export async function nowCommand(flags: ControlFlags, out: Out): Promise<number>
 	return ask(flags, 'now', out);
 }
 
-/** `packrat cancel`: the run going on in the window stops; refused where the policy forbids it. */
+/** `packrat cancel`: the run going on in the window stops; the window refuses it where the policy forbids it. */
 export async function cancelCommand(flags: ControlFlags, out: Out): Promise<number> {
-	const refusal = cancelRefusal(loadPolicy());
-	if (refusal) {
-		out.error(`packrat: ${refusal}`);
-		return 1;
-	}
-
 	return ask(flags, 'cancel', out);
 }
 
@@ -77,7 +72,7 @@ export async function statusCommand(flags: StatusFlags, out: Out, now = new Date
 		}
 	}
 
-	status ??= await historyStatus(profile, new SettingsStore(flags.profile).all(), now);
+	status ??= await historyStatus(profile, readSettings(flags.profile), now);
 	if (flags.json) out.line(jsonLine(status));
 	else for (const line of formatStatus(status)) out.line(line);
 	return 0;

@@ -4,11 +4,11 @@
  * Lines are built from the raw names and server replies and escaped on their way out, in one
  * place (escapedOut), so that no event, old or new, can put a control character on a terminal.
  */
-import {escapeControl, withoutControl} from '../backup/names.js';
+import {escapeControl, jsonLine, withoutControl} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
-import {hookLogger, runAfterRunHook, transferLogPath} from '../hooks.js';
+import {afterRun} from '../after-run.js';
 import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
@@ -26,11 +26,6 @@ type Out = {line: (text: string) => void; error: (text: string) => void};
 export function escapedOut(out: Out, json: boolean): Out {
 	const escape = json ? withoutControl : escapeControl;
 	return {line: text => out.line(escape(text)), error: text => out.error(escape(text))};
-}
-
-/** JSON with C1 control characters escaped as well, so no remote name reaches a terminal raw. */
-export function jsonLine(value: unknown): string {
-	return JSON.stringify(value).replace(/[\u007f-\u009f]/g, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function summaryLine(summary: Summary): string {
@@ -105,7 +100,7 @@ export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal,
 	};
 
 	const summary = await runBackup({job, signal, onEvent});
-	await runAfterRunHook(settings.hooks.afterRun, summary, transferLogPath(job.backupFolder), hookLogger(job.backupFolder));
+	await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
 	if (summary.outcome === 'success') return 0;
 	if (summary.outcome === 'cancelled') return 130;
 	return summary.failure === 'config' ? 2 : 1;

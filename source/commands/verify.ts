@@ -10,7 +10,8 @@ import {bytes, duration} from '../format.js';
 import {toJob} from '../settings/job.js';
 import {readSettings} from '../settings/read.js';
 import type {VerifyRow, VerifySummary} from '../verify/report.js';
-import {escapedOut, jsonLine} from './run.js';
+import {jsonLine} from '../backup/names.js';
+import {escapedOut} from './run.js';
 
 type Out = {line: (text: string) => void; error: (text: string) => void};
 

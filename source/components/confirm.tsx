@@ -5,8 +5,9 @@ import {Box} from 'ink';
 import {bindingFor, dispatch, showKey} from '../keymap.js';
 import {Line, Rule, type Piece} from './line.js';
 import {useTheme} from './theme.js';
+import type {Question} from '../model/commands.js';
 
-export type Question = {title: string; lines: string[]; yes: string; no: string};
+export type {Question} from '../model/commands.js';
 
 export function Confirm({question, width, height, onAnswer}: {question: Question; width: number; height: number; onAnswer: (yes: boolean) => void}) {
 	const theme = useTheme();

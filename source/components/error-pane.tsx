@@ -2,15 +2,20 @@
  * The error pane: the newest error lines of the run going on (or of the last run, read from the
  * tail of the transfer log), with their count, and the key that opens the whole log.
  */
-import React from 'react';
+import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import {bindingFor, showKey} from '../keymap.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {clockTime} from './figures.js';
 import {Line, Rule, type Piece} from './line.js';
 import {useTheme, type Theme} from './theme.js';
+import {useView} from './use-view.js';
 
-export function errorLines(state: SessionState, theme: Theme, room: number): Piece[][] {
+/** What the error pane draws from. */
+export type ErrorPart = Pick<SessionState, 'errors' | 'errorCount' | 'running' | 'lastRun'>;
+export const errorPart = ({errors, errorCount, running, lastRun}: SessionState): ErrorPart => ({errors, errorCount, running, lastRun});
+
+export function errorLines(state: ErrorPart, theme: Theme, room: number): Piece[][] {
 	const g = theme.glyph;
 	if (state.errors.length === 0) {
 		if (state.errorCount > 0) return [[{text: `${g.warn} ${state.errorCount} error(s): see the log`, tone: 'warn'}]];
@@ -26,14 +31,16 @@ export function errorLines(state: SessionState, theme: Theme, room: number): Pie
 	]);
 }
 
-function ErrorPaneView({state, width, lines}: {state: SessionState; width: number; lines: number}) {
+function ErrorPaneView({state, width, lines}: {state?: SessionState; width: number; lines: number}) {
 	const theme = useTheme();
-	const count = Math.max(state.errorCount, state.errors.length);
+	const part = useView(errorPart, state);
+	const rows = useMemo(() => errorLines(part, theme, lines - 1).slice(-(lines - 1)), [part, theme, lines]);
+	const count = Math.max(part.errorCount, part.errors.length);
 	const hint = `${showKey(bindingFor('backup', 'log').keys[0]!, theme.ascii)} opens the log`;
 	return (
 		<Box flexDirection="column" height={lines} flexShrink={0} overflowY="hidden">
 			<Rule width={width} title={`Errors (${count})`} extra={{text: hint, tone: 'muted'}} />
-			{errorLines(state, theme, lines - 1).slice(-(lines - 1)).map((segments, index) => (
+			{rows.map((segments, index) => (
 				<Line key={index} width={width} segments={segments} />
 			))}
 		</Box>
@@ -41,4 +48,4 @@ function ErrorPaneView({state, width, lines}: {state: SessionState; width: numbe
 }
 
 /** Drawn again only when the errors, their count or what the empty pane says change. */
-export const ErrorPane = React.memo(ErrorPaneView, (a, b) => a.width === b.width && a.lines === b.lines && a.state.errors === b.state.errors && a.state.errorCount === b.state.errorCount && a.state.running === b.state.running && a.state.lastRun === b.state.lastRun);
+export const ErrorPane = React.memo(ErrorPaneView);

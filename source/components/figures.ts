@@ -1,5 +1,5 @@
 /** Small figures of the window: a progress bar, a countdown, an age, a clock time. */
-import {duration} from '../format.js';
+import {duration, localParts, pad2} from '../format.js';
 
 /** `[█████░░░░░]` (or `[#####.....]`) for a fraction from 0 to 1. */
 export function bar(fraction: number, width: number, full: string, empty: string): string {
@@ -18,9 +18,7 @@ export function countdown(ms: number): string {
 	const days = Math.floor(seconds / 86_400);
 	const rest = seconds % 86_400;
 	if (days === 0) return duration(rest);
-	const hours = String(Math.floor(rest / 3600)).padStart(2, '0');
-	const minutes = String(Math.floor((rest % 3600) / 60)).padStart(2, '0');
-	return `${days}d ${hours}:${minutes}:${String(rest % 60).padStart(2, '0')}`;
+	return `${days}d ${pad2(Math.floor(rest / 3600))}:${pad2(Math.floor((rest % 3600) / 60))}:${pad2(rest % 60)}`;
 }
 
 /** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
@@ -33,18 +31,10 @@ export function ago(ms: number): string {
 	return `${Math.floor(hours / 24)} days ago`;
 }
 
-const pad = (value: number) => String(value).padStart(2, '0');
-
 /** `14:03:12` in local time, from an ISO time (or the text itself when it is not one). */
 export function clockTime(iso: string): string {
 	const date = new Date(iso);
 	if (Number.isNaN(date.getTime())) return iso;
-	return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-/** `2026-11-20 14:03:12` in local time. */
-export function stamp(iso: string): string {
-	const date = new Date(iso);
-	if (Number.isNaN(date.getTime())) return iso;
-	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${clockTime(iso)}`;
+	const {hours, minutes, seconds} = localParts(date);
+	return `${hours}:${minutes}:${seconds}`;
 }

@@ -9,10 +9,14 @@ import {Line, type Segment} from './line.js';
 import {displayWidth} from './text.js';
 import {useTheme} from './theme.js';
 
-export type Hint = {keys: string; label: string};
+/** `disabled`: why a command cannot run now, by the action its key runs (model/commands.ts). */
+export type Hint = {keys: string; label: string; disabled?: string};
 
-/** The hints of a screen: one per label, keys that share a label joined with `/`. */
-export function hintsOf(screen: Screen, context: KeyContext, ascii: boolean): Hint[] {
+/** Why each command of a screen cannot run now, by its action. */
+export type Disabled = Readonly<Partial<Record<string, string>>>;
+
+/** The hints of a screen: one per label, keys that share a label joined with `/`; a disabled command says why. */
+export function hintsOf(screen: Screen, context: KeyContext, ascii: boolean, disabled: Disabled = {}): Hint[] {
 	const hints: Hint[] = [];
 	for (const binding of bindingsOf(screen)) {
 		if (isQuiet(binding, context)) continue;
@@ -20,7 +24,7 @@ export function hintsOf(screen: Screen, context: KeyContext, ascii: boolean): Hi
 		const keys = binding.keys.slice(0, binding.footerKeys ?? 1).map(name => showKey(name, ascii)).join('/');
 		const same = hints.find(hint => hint.label === label);
 		if (same) same.keys += `/${keys}`;
-		else hints.push({keys, label});
+		else hints.push({keys, label, disabled: disabled[binding.action]});
 	}
 
 	return hints;
@@ -52,9 +56,11 @@ export function layoutHints(hints: Hint[], width: number, lines: number): Hint[]
 	}
 }
 
-function FooterView({screen, context, width, lines = 2}: {screen: Screen; context: KeyContext; width: number; lines?: number}) {
+type Props = {screen: Screen; context: KeyContext; width: number; lines?: number; disabled?: Disabled};
+
+function FooterView({screen, context, width, lines = 2, disabled}: Props) {
 	const theme = useTheme();
-	const rows = layoutHints(hintsOf(screen, context, theme.ascii), width, lines);
+	const rows = layoutHints(hintsOf(screen, context, theme.ascii, disabled), width, lines);
 	return (
 		<Box flexDirection="column" height={lines} flexShrink={0}>
 			{rows.map((row, index) => (
@@ -63,8 +69,8 @@ function FooterView({screen, context, width, lines = 2}: {screen: Screen; contex
 					width={width}
 					segments={row.flatMap((hint, position): Segment[] => [
 						...(position > 0 ? [{text: ' '.repeat(gap)}] : []),
-						{text: hint.keys, bold: true, inverse: true},
-						{text: ` ${hint.label}`},
+						hint.disabled ? {text: hint.keys, bold: true, tone: 'muted'} : {text: hint.keys, bold: true, inverse: true},
+						{text: ` ${hint.label}`, tone: hint.disabled ? 'muted' : undefined},
 					])}
 				/>
 			))}
@@ -72,5 +78,5 @@ function FooterView({screen, context, width, lines = 2}: {screen: Screen; contex
 	);
 }
 
-/** The hints change with the screen and the run's state, not with the run's progress. */
-export const Footer = React.memo(FooterView, (a, b) => a.screen === b.screen && a.width === b.width && a.lines === b.lines && a.context.armed === b.context.armed && a.context.running === b.context.running);
+/** The hints change with the screen, the run's state and what is disabled, not with the run's progress. */
+export const Footer = React.memo(FooterView);

@@ -3,18 +3,19 @@
  * Start at with the live countdown, mode, Latest only, schedule state) and one status line
  * (misconfigured with the key that fixes it, a notice, or the schedule's note).
  */
-import React from 'react';
+import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import {bindingFor, showKey} from '../keymap.js';
 import {describeRepeat} from '../schedule/next-run.js';
 import {defaultPort} from '../settings/job.js';
 import {escapeControl} from '../backup/names.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {countdown} from './figures.js';
 import {Line, mark, type Piece} from './line.js';
 import {displayWidth, wrapText} from './text.js';
 import type {Theme} from './theme.js';
 import {useTheme} from './theme.js';
+import {useView} from './use-view.js';
 
 const label = (text: string): Piece => ({text: text.padEnd(10), tone: 'muted'});
 
@@ -22,11 +23,19 @@ export function keyOf(action: 'settings' | 'folder' | 'schedule' | 'now' | 'log'
 	return showKey(bindingFor('backup', action).keys[0]!, ascii);
 }
 
-export function scheduleMark(state: SessionState, theme: Theme): Piece {
+/** What the job lines draw from. */
+export type JobPart = Pick<SessionState, 'settings' | 'schedule'>;
+export const jobPart = ({settings, schedule}: SessionState): JobPart => ({settings, schedule});
+
+/** What the status line draws from. */
+export type StatusPart = Pick<SessionState, 'notice' | 'blocked' | 'schedule' | 'running' | 'cancelAllowed' | 'trigger' | 'lastRun'>;
+export const statusPart = ({notice, blocked, schedule, running, cancelAllowed, trigger, lastRun}: SessionState): StatusPart => ({notice, blocked, schedule, running, cancelAllowed, trigger, lastRun});
+
+export function scheduleMark(state: JobPart, theme: Theme): Piece {
 	return state.schedule.armed ? mark(theme.glyph.armed, 'ARMED', 'ok') : mark(theme.glyph.stopped, 'STOPPED', 'warn');
 }
 
-export function jobLines(state: SessionState, theme: Theme, now: number, width: number, profile?: string): Piece[][] {
+export function jobLines(state: JobPart, theme: Theme, now: number, width: number, profile?: string): Piece[][] {
 	const {settings, schedule} = state;
 	const {server} = settings;
 	const g = theme.glyph;
@@ -65,21 +74,14 @@ export function jobLines(state: SessionState, theme: Theme, now: number, width: 
 	return [title, source, folder, startAt, mode];
 }
 
-let last: {state: SessionState; theme: Theme; width: number; lines: Piece[][]} | undefined;
-
-/** The status line, or two when a misconfiguration needs the room for its reason (the window asks twice a frame: remembered). */
-export function statusLines(state: SessionState, theme: Theme, width: number): Piece[][] {
-	if (last?.state === state && last.theme === theme && last.width === width) return last.lines;
-	const lines = buildStatusLines(state, theme, width);
-	last = {state, theme, width, lines};
-	return lines;
-}
-
-function buildStatusLines(state: SessionState, theme: Theme, width: number): Piece[][] {
+/** The status line, or two when a misconfiguration needs the room for its reason. */
+export function statusLines(state: StatusPart, theme: Theme, width: number): Piece[][] {
 	const g = theme.glyph;
-	if (state.notice) {
-		const symbol = {ok: g.ok, bad: g.bad, warn: g.warn, muted: g.arrow}[state.notice.tone];
-		return wrapText(`${symbol} ${state.notice.text}`, width, 2, g.ellipsis).map(text => [{text, tone: state.notice!.tone}]);
+	const {notice} = state;
+	if (notice) {
+		const symbol = {ok: g.ok, bad: g.bad, warn: g.warn, muted: g.arrow}[notice.tone];
+		const hint = notice.hint ? `; press ${keyOf(notice.hint.action, theme.ascii)} ${notice.hint.does}` : '';
+		return wrapText(`${symbol} ${notice.text}${hint}`, width, 2, g.ellipsis).map(text => [{text, tone: notice.tone}]);
 	}
 
 	if (state.blocked) {
@@ -96,24 +98,28 @@ function buildStatusLines(state: SessionState, theme: Theme, width: number): Pie
 	return [[mark(g.ok, 'Ready', 'ok', false), {text: ` ${g.dot} press ${now} to back up now`, tone: 'muted'}]];
 }
 
-function JobPaneView({state, now, width, profile}: {state: SessionState; now: number; width: number; profile?: string}) {
+/** The status lines, built once for each change of what they draw (the Backup window needs their count for its layout). */
+export function useStatusLines(width: number, given?: SessionState): Piece[][] {
 	const theme = useTheme();
+	const part = useView(statusPart, given);
+	return useMemo(() => statusLines(part, theme, width), [part, theme, width]);
+}
+
+function JobPaneView({status, now, width, profile, state}: {status: Piece[][]; now: number; width: number; profile?: string; state?: SessionState}) {
+	const theme = useTheme();
+	const part = useView(jobPart, state);
+	const lines = useMemo(() => jobLines(part, theme, now, width, profile), [part, theme, now, width, profile]);
 	return (
 		<Box flexDirection="column" flexShrink={0}>
-			{jobLines(state, theme, now, width, profile).map((segments, index) => (
+			{lines.map((segments, index) => (
 				<Line key={index} width={width} segments={segments} />
 			))}
-			{statusLines(state, theme, width).map((segments, index) => (
+			{status.map((segments, index) => (
 				<Line key={`status-${index}`} width={width} segments={segments} />
 			))}
 		</Box>
 	);
 }
 
-/** What the job pane draws from (the run's progress is not part of it). */
-function sameJob(a: SessionState, b: SessionState): boolean {
-	return a.settings === b.settings && a.schedule === b.schedule && a.notice === b.notice && a.blocked === b.blocked && a.running === b.running && a.cancelAllowed === b.cancelAllowed && a.trigger === b.trigger && a.lastRun === b.lastRun;
-}
-
 /** Drawn again when the job, the status or the clock changes, not on every frame of a run. */
-export const JobPane = React.memo(JobPaneView, (a, b) => a.width === b.width && a.now === b.now && a.profile === b.profile && sameJob(a.state, b.state));
+export const JobPane = React.memo(JobPaneView);

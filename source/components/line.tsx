@@ -7,22 +7,17 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {withoutControl} from '../backup/names.js';
 import {asciiOnly, displayWidth, fit} from './text.js';
+import {shallowEqual} from './use-view.js';
 import {useTheme, type Tone} from './theme.js';
 
 export type Segment = {text: string; tone?: Tone; bold?: boolean; dim?: boolean; inverse?: boolean};
 export type Piece = Segment | string | false | undefined | null;
 
-function samePiece(a: Piece, b: Piece): boolean {
-	if (a === b) return true;
-	if (!a || !b || typeof a === 'string' || typeof b === 'string') return false;
-	return a.text === b.text && a.tone === b.tone && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
-}
-
-/** Whether two lines would draw the same: the panes build their segments afresh on every frame. */
+/** Whether two lines would draw the same, every field of every segment compared (a pane builds its lines afresh when its part of the state changes). */
 export function sameSegments(a: readonly Piece[], b: readonly Piece[]): boolean {
 	if (a === b) return true;
 	if (a.length !== b.length) return false;
-	for (let index = 0; index < a.length; index++) if (!samePiece(a[index], b[index])) return false;
+	for (let index = 0; index < a.length; index++) if (!shallowEqual(a[index], b[index])) return false;
 	return true;
 }
 

@@ -3,17 +3,19 @@
  * (bar, files and bytes of total, rate, ETA, one line per connection), Finishing, and the
  * summary at the end. The spinner turns only while a run is going.
  */
-import React, {useEffect, useState} from 'react';
+import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {bytesNow, eta} from '../backup/progress.js';
 import {bytes, duration, rate, when} from '../format.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {bar, percent} from './figures.js';
 import {Line, mark, type Piece} from './line.js';
+import {RunSpinner, spinnerFrames} from './spinner.js';
 import {fitStart, wrapText} from './text.js';
 import {useTheme, type Theme} from './theme.js';
+import {useView} from './use-view.js';
 
 export function outcomeMark(summary: Summary, theme: Theme): Piece {
 	const g = theme.glyph;
@@ -38,19 +40,19 @@ export function summaryLines(summary: Summary, theme: Theme, width: number, titl
 	return lines;
 }
 
-export type ProgressLines = {head: Piece[]; body: Piece[][]};
+export type ProgressLines = {head: Piece[]; body: Piece[][]; running: boolean};
 
-let last: {state: SessionState; theme: Theme; width: number; lines: ProgressLines} | undefined;
+/** What the progress pane draws from. */
+export type ProgressPart = Pick<SessionState, 'progress' | 'running' | 'cancelling' | 'retry' | 'lastRun' | 'settings'>;
 
-/** The phase line (drawn after the spinner) and the lines under it, most important first (the window asks twice a frame: remembered). */
-export function progressLines(state: SessionState, theme: Theme, width: number): ProgressLines {
-	if (last?.state === state && last.theme === theme && last.width === width) return last.lines;
-	const lines = buildProgressLines(state, theme, width);
-	last = {state, theme, width, lines};
-	return lines;
+export const progressPart = ({progress, running, cancelling, retry, lastRun, settings}: SessionState): ProgressPart => ({progress, running, cancelling, retry, lastRun, settings});
+
+/** The phase line (drawn after the spinner) and the lines under it, most important first. */
+export function progressLines(state: ProgressPart, theme: Theme, width: number): ProgressLines {
+	return {...phaseLines(state, theme, width), running: state.running};
 }
 
-function buildProgressLines(state: SessionState, theme: Theme, width: number): ProgressLines {
+function phaseLines(state: ProgressPart, theme: Theme, width: number): Omit<ProgressLines, 'running'> {
 	const {progress} = state;
 	const g = theme.glyph;
 	const host = state.settings.server.host ?? '';
@@ -104,39 +106,26 @@ function buildProgressLines(state: SessionState, theme: Theme, width: number): P
 	}
 }
 
-/** The spinner's frames: slow on purpose, each frame of a spinner is a redraw of the whole window. */
-export const spinnerFrames = {squareCorners: {ms: 180, frames: ['◰', '◳', '◲', '◱']}, simpleDots: {ms: 400, frames: ['.  ', '.. ', '...', '   ']}} as const;
-
 /**
- * The spinner of a run. It has no timer of its own while the window is redrawn anyway (a run's
- * progress redraws it several times a second): its frame comes from the clock whenever it is
- * drawn, and it asks for a redraw itself only when nothing else has drawn it for two of its
- * frames, so it never adds frames to a busy window and still turns in a quiet one.
+ * The lines of the progress pane, built once for each change of what it draws: the Backup window
+ * needs their count for its layout and hands them to the pane (ProgressBox).
  */
-export function RunSpinner({kind}: {kind: keyof typeof spinnerFrames}) {
-	const {ms, frames} = spinnerFrames[kind];
-	const [, wake] = useState(0);
-	const frame = frames[Math.floor(Date.now() / ms) % frames.length]!;
-	useEffect(() => {
-		const timer = setTimeout(() => wake(count => count + 1), ms * 2);
-		timer.unref?.();
-		return () => clearTimeout(timer);
-	});
-	return <Text>{frame}</Text>;
+export function useProgressLines(width: number, given?: SessionState): ProgressLines {
+	const theme = useTheme();
+	const part = useView(progressPart, given);
+	return useMemo(() => progressLines(part, theme, width), [part, theme, width]);
 }
 
-type PaneProps = {state: SessionState; width: number; lines: number};
-
-function ProgressPaneView({state, width, lines}: PaneProps) {
+function ProgressBoxView({built, width, lines}: {built: ProgressLines; width: number; lines: number}) {
 	const theme = useTheme();
-	const {head, body} = progressLines(state, theme, width);
+	const {head, body} = built;
 	const room = Math.max(0, lines - (head.length > 0 ? 1 : 0));
 	const spinnerWidth = spinnerFrames[theme.spinner].frames[0].length;
 	return (
 		<Box flexDirection="column" height={lines} flexShrink={0} overflowY="hidden">
 			{head.length > 0 ? (
 				<Box height={1}>
-					<Text color={theme.tone('busy')}>{state.running ? <RunSpinner kind={theme.spinner} /> : ' '.repeat(spinnerWidth)}</Text>
+					<Text color={theme.tone('busy')}>{built.running ? <RunSpinner kind={theme.spinner} /> : ' '.repeat(spinnerWidth)}</Text>
 					<Text> </Text>
 					<Line width={Math.max(1, width - spinnerWidth - 1)} segments={head} />
 				</Box>
@@ -148,9 +137,10 @@ function ProgressPaneView({state, width, lines}: PaneProps) {
 	);
 }
 
-/** What the progress pane draws from: a frame that changes none of it draws nothing new. */
-function sameProgress(a: SessionState, b: SessionState): boolean {
-	return a.progress === b.progress && a.running === b.running && a.cancelling === b.cancelling && a.retry === b.retry && a.lastRun === b.lastRun && a.settings.server.host === b.settings.server.host;
-}
+/** The progress pane drawing lines built for it. */
+export const ProgressBox = React.memo(ProgressBoxView);
 
-export const ProgressPane = React.memo(ProgressPaneView, (a, b) => a.width === b.width && a.lines === b.lines && sameProgress(a.state, b.state));
+/** The progress pane on its own: reads what it draws (from the window's state, or the state given). */
+export function ProgressPane({state, width, lines}: {state?: SessionState; width: number; lines: number}) {
+	return <ProgressBox built={useProgressLines(width, state)} width={width} lines={lines} />;
+}

@@ -1,10 +1,13 @@
 /**
- * One-line text editing as a pure function, and the field that draws its result. The screen
- * that owns a field edits it from its own, always-mounted key handler, through refs: keys that
- * come faster than React draws (a paste, tmux send-keys) then each land where the one before
- * left the cursor, and no key goes to a field that has just lost the focus.
+ * Text entry, the one way every screen takes text: one-line editing as a pure function
+ * (`editLine`), the hook that keeps a field's text and cursor (`useTextEntry`), and the field
+ * that draws them (`TextField`). The screen that owns a field edits it from its own,
+ * always-mounted key handler, through refs: keys that come faster than React draws (a paste,
+ * tmux send-keys) then each land where the one before left the cursor, and no key goes to a
+ * field that has just lost the focus.
  */
-import React from 'react';
+import React, {useRef} from 'react';
+import {useRefState} from './use-ref-state.js';
 import {Text, type Key} from 'ink';
 import {withoutControl} from '../backup/names.js';
 import {displayWidth} from './text.js';
@@ -24,6 +27,49 @@ export function editLine({value, cursor}: Edit, input: string, key: Key): Edit |
 	const text = input.replace(/[\u0000-\u001F\u007F]/g, '');
 	if (text === '') return undefined;
 	return {value: value.slice(0, at) + text + value.slice(at), cursor: at + text.length};
+}
+
+/** What a field keeps of a change: the new text, or the previous one to refuse it. */
+export type Accept = (previous: string, next: string) => string;
+
+const takeAll: Accept = (_previous, next) => next;
+
+/**
+ * The text fields of a record (a form): `values` holds the newest texts, `change` stores one;
+ * each field's cursor is kept here, at the end of its text until a key moves it.
+ */
+export function useTextFields<K extends string>(values: {readonly current: Readonly<Record<K, string>>}, change: (id: K, value: string) => void, accept: Accept = takeAll) {
+	const cursors = useRef<Partial<Record<K, number>>>({});
+	const cursorOf = (id: K) => cursors.current[id] ?? values.current[id].length;
+	/** Take a key for a field; false when it is not for the field (Enter, Esc, Tab …). */
+	const type = (id: K, input: string, key: Key): boolean => {
+		const next = editLine({value: values.current[id], cursor: cursorOf(id)}, input, key);
+		if (!next) return false;
+		if (accept(values.current[id], next.value) !== next.value) return true;
+		cursors.current[id] = next.cursor;
+		change(id, next.value);
+		return true;
+	};
+
+	const forget = (id: K) => delete cursors.current[id];
+	return {cursorOf, type, forget};
+}
+
+/** One text field: its text and cursor, a key handler, and a reset to a text with the cursor at its end. */
+export function useTextEntry(initial = '', accept?: Accept) {
+	const [values, setValues, current] = useRefState({text: initial});
+	const fields = useTextFields(current, (_id, text) => setValues({text}), accept);
+	return {
+		value: values.text,
+		cursor: fields.cursorOf('text'),
+		type: (input: string, key: Key) => fields.type('text', input, key),
+		reset: (text = '') => {
+			fields.forget('text');
+			setValues({text});
+		},
+		/** The newest text, for a key handler that comes before the next draw. */
+		current: () => current.current.text,
+	};
 }
 
 type Props = {value: string; cursor: number; width: number; mask?: string; focus?: boolean};

@@ -95,10 +95,4 @@ export function wrapText(text: string, width: number, lines: number, ellipsis = 
 	return result;
 }
 
-/** ASCII only, for terminals without UTF-8: every other character written as `\u00e9`. */
-export function asciiOnly(text: string): string {
-	return text.replace(/[^\u0000-\u007F]/gu, char => {
-		const code = char.codePointAt(0)!;
-		return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
-	});
-}
+export {asciiOnly} from '../backup/names.js';

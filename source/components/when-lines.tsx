@@ -2,19 +2,24 @@
  * Always on screen: the last successful backup and the next scheduled one (or, when the schedule
  * is stopped, when it would run).
  */
-import React from 'react';
+import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import {bytes, when} from '../format.js';
 import {nextRun} from '../schedule/next-run.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 import {ago, countdown} from './figures.js';
 import {keyOf} from './job-pane.js';
 import {Line, type Piece} from './line.js';
 import {useTheme, type Theme} from './theme.js';
+import {useView} from './use-view.js';
 
 const label = (text: string): Piece => ({text: text.padEnd(24), tone: 'muted'});
 
-function wouldRun(state: SessionState, now: number): Date | undefined {
+/** What the last and next backups draw from. */
+export type WhenPart = Pick<SessionState, 'lastSuccess' | 'schedule'>;
+export const whenPart = ({lastSuccess, schedule}: SessionState): WhenPart => ({lastSuccess, schedule});
+
+function wouldRun(state: WhenPart, now: number): Date | undefined {
 	try {
 		return nextRun(state.schedule.startAt, state.schedule.repeat, new Date(now));
 	} catch {
@@ -22,7 +27,7 @@ function wouldRun(state: SessionState, now: number): Date | undefined {
 	}
 }
 
-export function whenLines(state: SessionState, theme: Theme, now: number): Piece[][] {
+export function whenLines(state: WhenPart, theme: Theme, now: number): Piece[][] {
 	const g = theme.glyph;
 	const last = state.lastSuccess;
 	const lastLine: Piece[] = last
@@ -44,11 +49,13 @@ export function whenLines(state: SessionState, theme: Theme, now: number): Piece
 	return [lastLine, nextLine];
 }
 
-function WhenLinesView({state, width, now}: {state: SessionState; width: number; now: number}) {
+function WhenLinesView({state, width, now}: {state?: SessionState; width: number; now: number}) {
 	const theme = useTheme();
+	const part = useView(whenPart, state);
+	const lines = useMemo(() => whenLines(part, theme, now), [part, theme, now]);
 	return (
 		<Box flexDirection="column" flexShrink={0}>
-			{whenLines(state, theme, now).map((segments, index) => (
+			{lines.map((segments, index) => (
 				<Line key={index} width={width} segments={segments} />
 			))}
 		</Box>
@@ -56,4 +63,4 @@ function WhenLinesView({state, width, now}: {state: SessionState; width: number;
 }
 
 /** Drawn again when the clock ticks (the countdown, the age) or the last or next backup changes, not on every frame of a run. */
-export const WhenLines = React.memo(WhenLinesView, (a, b) => a.width === b.width && a.now === b.now && a.state.lastSuccess === b.state.lastSuccess && a.state.schedule === b.state.schedule);
+export const WhenLines = React.memo(WhenLinesView);

@@ -8,36 +8,27 @@
  * and one that happens twice (fall back) is its first occurrence only, so it runs once.
  */
 import cronParser from 'cron-parser';
+import {readRepeat, type Repeat} from '../settings/repeat.js';
+import {parseStartAt} from '../settings/start-at.js';
 
 const minuteMs = 60_000;
 const dayMs = 24 * 60 * minuteMs;
 
-export type Repeat = {kind: 'daily'} | {kind: 'hours'; hours: number} | {kind: 'cron'; expression: string};
+export type {Repeat} from '../settings/repeat.js';
+export {parseStartAt} from '../settings/start-at.js';
 
-/** Minutes after midnight of an `HH:MM` time; throws on anything else. */
-export function parseStartAt(startAt: string): number {
-	const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(startAt.trim());
-	if (!match) throw new Error(`Start at must be a time as HH:MM (got ${JSON.stringify(startAt)})`);
-	return Number(match[1]) * 60 + Number(match[2]);
-}
-
+/** The repeat of a setting, its cron expression checked in full; throws one line on anything else. */
 export function parseRepeat(repeat: string): Repeat {
-	const text = repeat.trim();
-	if (text === 'daily') return {kind: 'daily'};
-	const every = /^every (\d+)h$/.exec(text);
-	if (every) {
-		const hours = Number(every[1]);
-		if (hours < 1 || hours > 24) throw new Error(`the hours of "every Nh" must be from 1 to 24 (got ${JSON.stringify(repeat)})`);
-		return hours === 24 ? {kind: 'daily'} : {kind: 'hours', hours};
-	}
-
+	const read = readRepeat(repeat);
+	if ('problem' in read) throw new Error(`repeat: ${read.problem} (got ${JSON.stringify(repeat)})`);
+	if (read.kind !== 'cron') return read;
 	try {
-		cronParser.parseExpression(text, {tz: 'UTC'});
+		cronParser.parseExpression(read.expression, {tz: 'UTC'});
 	} catch (error) {
 		throw new Error(`repeat must be daily, every Nh or a cron expression (got ${JSON.stringify(repeat)}: ${(error as Error).message})`);
 	}
 
-	return {kind: 'cron', expression: text};
+	return read;
 }
 
 /** The local wall clock of an instant, as milliseconds of a pretend-UTC date. */
@@ -125,11 +116,4 @@ export function describeRepeat(repeat: string): string {
 	if (rule.kind === 'daily') return 'daily';
 	if (rule.kind === 'hours') return rule.hours === 1 ? 'every hour from Start at' : `every ${rule.hours} hours from Start at`;
 	return `cron ${rule.expression}`;
-}
-
-const pad = (value: number) => String(value).padStart(2, '0');
-
-/** `03:00`, in local time. */
-export function clock(date: Date): string {
-	return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }

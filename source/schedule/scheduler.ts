@@ -6,7 +6,8 @@
  * A due time that passes during a run (scheduled or Now) queues one run after it, never more;
  * it starts on the turn of the event loop after runEnded().
  */
-import {clock, nextRun} from './next-run.js';
+import {clock} from '../format.js';
+import {nextRun} from './next-run.js';
 
 export type DueInfo = {due: Date; missed: boolean /* the machine slept past it */; ranAt: Date};
 
@@ -97,6 +98,13 @@ export class Scheduler {
 		this.repeat = repeat;
 		if (this.isArmed && !this.disposed) this.plan();
 		else this.changed();
+	}
+
+	/** Follow the settings, which own the schedule: Start at, repeat and whether it is armed. */
+	follow({startAt, repeat, armed}: {startAt: string; repeat: string; armed: boolean}): void {
+		this.update(startAt, repeat);
+		if (armed && !this.isArmed) this.arm();
+		if (!armed && this.isArmed) this.disarm();
 	}
 
 	/** The next due time, when armed. */

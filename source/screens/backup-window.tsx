@@ -3,18 +3,18 @@
  * successful and next scheduled backup, and the footer. Its height is shared out from the
  * terminal's, so the frame is never taller than the terminal; a dialog takes the panes' place.
  */
-import React from 'react';
+import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import {ErrorPane} from '../components/error-pane.js';
-import {Footer} from '../components/footer.js';
-import {JobPane, statusLines} from '../components/job-pane.js';
+import {Footer, type Disabled} from '../components/footer.js';
+import {JobPane, useStatusLines} from '../components/job-pane.js';
 import {Rule} from '../components/line.js';
-import {ProgressPane, progressLines} from '../components/progress-pane.js';
-import {useTheme} from '../components/theme.js';
+import {ProgressBox, useProgressLines} from '../components/progress-pane.js';
 import {useClock} from '../components/use-clock.js';
+import {useView} from '../components/use-view.js';
 import {WhenLines} from '../components/when-lines.js';
 import type {Screen} from '../keymap.js';
-import type {SessionState} from '../store/session-state.js';
+import type {SessionState} from '../model/session-state.js';
 
 /** Lines of the fixed parts: job (5), last/next (2), footer (2); the status takes 1 or 2 more. */
 export const fixedLines = 9;
@@ -30,29 +30,36 @@ export function shareLines(available: number, progressWanted: number): {progress
 }
 
 type Props = {
-	state: SessionState;
+	/** The state to draw (a preview, a test); without it, the window's own (ViewSource). */
+	state?: SessionState;
 	width: number;
 	height: number;
 	profile?: string;
 	/** A dialog drawn in place of the panes, with the screen whose keys it takes (for the footer). */
 	overlay?: {node: (height: number) => React.ReactNode; screen: Screen};
+	/** Why each command of the footer cannot run now. */
+	disabled?: Disabled;
 };
 
-export function BackupWindow({state, width, height, profile, overlay}: Props) {
-	const theme = useTheme();
+const clockPart = ({schedule, running}: SessionState) => ({armed: schedule.armed, running});
+
+export function BackupWindow({state, width, height, profile, overlay, disabled}: Props) {
+	const {armed, running} = useView(clockPart, state);
 	// A run redraws the window several times a second: the clock is read on those redraws (to the
 	// second), so the countdown and the ages cost no frames of their own; the timer ticks every
 	// second only for an armed countdown, and slowly in a run that has gone quiet.
-	const ticked = useClock(state.schedule.armed || state.running, state.schedule.armed ? 1000 : 5000);
-	const now = state.running ? Math.max(ticked, Math.floor(Date.now() / 1000) * 1000) : ticked;
-	const available = Math.max(0, height - fixedLines - statusLines(state, theme, width).length);
-	const {head, body} = progressLines(state, theme, width);
-	const progressWanted = 1 + (head.length > 0 ? 1 : 0) + body.length;
+	const ticked = useClock(armed || running, armed ? 1000 : 5000);
+	const now = running ? Math.max(ticked, Math.floor(Date.now() / 1000) * 1000) : ticked;
+	// The status and progress lines are built here, once per change: their count sets the layout.
+	const status = useStatusLines(width, state);
+	const progress = useProgressLines(width, state);
+	const available = Math.max(0, height - fixedLines - status.length);
+	const progressWanted = 1 + (progress.head.length > 0 ? 1 : 0) + progress.body.length;
 	const share = shareLines(available, progressWanted);
-	const context = {armed: state.schedule.armed, running: state.running};
+	const context = useMemo(() => ({armed, running}), [armed, running]);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			<JobPane state={state} now={now} width={width} profile={profile} />
+			<JobPane state={state} status={status} now={now} width={width} profile={profile} />
 			{overlay ? (
 				<Box height={available + whenLines} flexDirection="column" overflowY="hidden">
 					{overlay.node(available + whenLines)}
@@ -62,14 +69,14 @@ export function BackupWindow({state, width, height, profile, overlay}: Props) {
 					{share.progress > 0 ? (
 						<Box flexDirection="column" height={share.progress} overflowY="hidden">
 							<Rule width={width} title="Progress" />
-							<ProgressPane state={state} width={width} lines={share.progress - 1} />
+							<ProgressBox built={progress} width={width} lines={share.progress - 1} />
 						</Box>
 					) : null}
 					{share.errors > 0 ? <ErrorPane state={state} width={width} lines={share.errors} /> : null}
 				</>
 			)}
 			{overlay ? null : <WhenLines state={state} width={width} now={now} />}
-			<Footer screen={overlay?.screen ?? 'backup'} context={context} width={width} lines={footerLines} />
+			<Footer screen={overlay?.screen ?? 'backup'} context={context} width={width} lines={footerLines} disabled={disabled} />
 		</Box>
 	);
 }

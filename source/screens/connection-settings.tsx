@@ -3,22 +3,22 @@
  * (masked), whether to save the password, TLS mode, root path and connections, checked as typed,
  * with Test connection (which asks about an untrusted certificate as ssh does) and Save.
  */
-import React, {useRef, useState} from 'react';
+import React, {useState} from 'react';
 import {useKeys} from '../components/keys.js';
 import {useRefState} from '../components/use-ref-state.js';
 import {Box} from 'ink';
-import Spinner from 'ink-spinner';
 import type {CertificateQuestion} from '../backup/events.js';
 import {Footer} from '../components/footer.js';
+import {RunSpinner} from '../components/spinner.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
 import {wrapText} from '../components/text.js';
 import {useTheme} from '../components/theme.js';
-import {TextField, editLine} from '../components/text-field.js';
+import {TextField, useTextFields} from '../components/text-field.js';
 import {TrustDialog} from '../components/trust-dialog.js';
 import {dispatch, keyName} from '../keymap.js';
 import type {Settings} from '../settings/keys.js';
 import {resolvePassword} from '../settings/password.js';
-import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type TestResult, type TextKey} from '../store/connection-form.js';
+import {checkForm, configOf, fieldOrder, formOf, testConnection, textFields, tlsModes, type FieldId, type Form, type ServerConfig, type TextKey, type TrustDecider} from '../model/connection-form.js';
 
 type Props = {
 	settings: Settings;
@@ -26,10 +26,11 @@ type Props = {
 	first?: boolean;
 	width: number;
 	height: number;
-	/** Save the form; returns an error line, or undefined when saved. */
-	onSave: (form: Form) => string | undefined;
+	/** Save the form; gives back an error line, or undefined when saved. */
+	onSave: (form: Form) => string | undefined | Promise<string | undefined>;
 	onClose: () => void;
-	test?: typeof testConnection;
+	/** Test connection (the window's command; the plain test when the screen is drawn alone). */
+	test?: (config: ServerConfig, decide: TrustDecider) => Promise<{ok: boolean; text: string}>;
 };
 
 const labels: Record<FieldId, string> = {
@@ -45,7 +46,7 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 	const [focus, setFocus, focusRef] = useRefState(0);
 	const [tried, setTried] = useState(false);
 	const [testing, setTesting] = useState(false);
-	const [result, setResult] = useState<TestResult | {ok: false; text: string}>();
+	const [result, setResult] = useState<{ok: boolean; text: string}>();
 	const [pending, setPending] = useState<Pending>();
 	const field = fieldOrder[focus]!;
 	const problems = checkForm(form);
@@ -54,10 +55,14 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 	const runTest = () => {
 		setTesting(true);
 		setResult(undefined);
-		const decide = (question: CertificateQuestion) => new Promise<boolean>(resolve => setPending({question, answer: resolve}));
+		let trusted: string | undefined;
+		const decide = (question: CertificateQuestion) => new Promise<boolean>(resolve => setPending({question, answer: yes => {
+			if (yes) trusted = question.fingerprint;
+			resolve(yes);
+		}}));
 		void test(configOf(formRef.current, settings), decide).then(found => {
-			if (found.trusted) update({fingerprint: found.trusted});
-			setResult(found.trusted ? {...found, text: `${found.text} (the trusted fingerprint is saved with Save)`} : found);
+			if (trusted) update({fingerprint: trusted});
+			setResult(trusted ? {...found, text: `${found.text} (the trusted fingerprint is saved with Save)`} : found);
 			setTesting(false);
 		});
 	};
@@ -73,22 +78,19 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 			return;
 		}
 
-		const error = onSave(formRef.current);
-		if (error) setResult({ok: false, text: error});
+		void Promise.resolve(onSave(formRef.current)).then(error => {
+			if (error) setResult({ok: false, text: error});
+		});
 	};
 
-	const cursors = useRef<Partial<Record<TextKey, number>>>({});
-	const cursorOf = (id: TextKey) => cursors.current[id] ?? formRef.current[id].length;
+	const fields = useTextFields<TextKey>(formRef, (id, value) => update({[id]: value}));
+	const {cursorOf} = fields;
 	useKeys((input, key) => {
 		const current = fieldOrder[focusRef.current]!;
 		const typing = textFields.has(current);
 		const action = dispatch('settings', input, key, typing)?.action;
 		if (action === undefined && typing) {
-			const id = current as TextKey;
-			const edit = editLine({value: formRef.current[id], cursor: cursorOf(id)}, input, key);
-			if (!edit) return;
-			cursors.current[id] = edit.cursor;
-			update({[id]: edit.value});
+			fields.type(current as TextKey, input, key);
 			return;
 		}
 
@@ -163,7 +165,7 @@ export function ConnectionSettings({settings, typedPassword, first, width, heigh
 					<>
 						{rows}
 						{problems[field] && (tried || form[field as TextKey] !== '') ? <Line width={width} segments={[mark(g.bad, `${labels[field]} ${problems[field]}`, 'bad', false)]} /> : null}
-						{testing ? <Box height={1}><Spinner type={theme.spinner} /><Line width={width - 2} segments={[` testing the connection${g.ellipsis}`]} /></Box> : null}
+						{testing ? <Box height={1}><RunSpinner kind={theme.spinner} /><Line width={width - 2} segments={[` testing the connection${g.ellipsis}`]} /></Box> : null}
 						{result
 							? wrapText(`${result.ok ? g.ok : g.bad} ${result.text}`, width, Math.max(1, body - fieldOrder.length), g.ellipsis).map((text, index) => (
 									<Line key={`result-${index}`} width={width} segments={[{text, tone: result.ok ? 'ok' : 'bad'}]} />

@@ -7,14 +7,14 @@ import React, {useEffect, useRef, useState} from 'react';
 import {useKeys} from '../components/keys.js';
 import {useRefState} from '../components/use-ref-state.js';
 import {Box} from 'ink';
-import {TextField, editLine} from '../components/text-field.js';
+import {TextField, useTextEntry} from '../components/text-field.js';
 import {escapeControl} from '../backup/names.js';
 import {Footer} from '../components/footer.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
 import {useTheme} from '../components/theme.js';
 import {dispatch} from '../keymap.js';
-import {writeProblem} from '../store/checks.js';
-import {listFolders, makeFolder, startFolder, type Listing} from '../store/folders.js';
+import {writeProblem} from '../files/write-check.js';
+import {listFolders, makeFolder, startFolder, type Listing} from '../files/folders.js';
 import {basename, dirname, join} from 'node:path';
 
 type Props = {
@@ -35,10 +35,10 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 	const [folder, setFolder, folderRef] = useRefState<string | undefined>(undefined);
 	const [listing, setListing, listingRef] = useRefState<Listing>({folders: [], more: 0});
 	const [cursor, setCursor, cursorRef] = useRefState(0);
-	const [naming, setNaming, namingRef] = useRefState<string | undefined>(undefined);
+	const [naming, setNaming, namingRef] = useRefState(false);
+	const name = useTextEntry();
 	const [message, setMessage] = useState<Message>();
 	const [busy, setBusy] = useState(false);
-	const namingCursor = useRef(0);
 	const selectAfterLoad = useRef<string | undefined>(undefined);
 
 	useEffect(() => {
@@ -84,19 +84,12 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 	useKeys((input, key) => {
 		const folder = folderRef.current;
 		const cursor = cursorRef.current;
-		const typing = namingRef.current !== undefined;
+		const typing = namingRef.current;
 		const action = dispatch(typing ? 'folder-name' : 'folder', input, key, typing)?.action;
 		if (typing) {
-			if (action === 'close') setNaming(undefined);
-			else if (action === 'submit') void submitName(namingRef.current ?? '');
-			else {
-				const edit = editLine({value: namingRef.current ?? '', cursor: namingCursor.current}, input, key);
-				if (edit) {
-					namingCursor.current = edit.cursor;
-					setNaming(edit.value);
-				}
-			}
-
+			if (action === 'close') setNaming(false);
+			else if (action === 'submit') void submitName(name.current());
+			else name.type(input, key);
 			return;
 		}
 
@@ -108,8 +101,8 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 		else if (action === 'parent') up(folder);
 		else if (action === 'use-folder') void use(folder);
 		else if (action === 'new-folder') {
-			namingCursor.current = 0;
-			setNaming('');
+			name.reset();
+			setNaming(true);
 		}
 		else if (action === 'open') {
 			if (cursor === 0) void use(folder);
@@ -121,7 +114,7 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 	const submitName = async (name: string) => {
 		try {
 			const made = await makeFolder(folderRef.current!, name);
-			setNaming(undefined);
+			setNaming(false);
 			go(made);
 			setMessage({text: `made ${escapeControl(made)}`, tone: 'ok'});
 		} catch (error) {
@@ -129,7 +122,7 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 		}
 	};
 
-	const listHeight = Math.max(1, height - 5 - (naming === undefined ? 0 : 1));
+	const listHeight = Math.max(1, height - 5 - (naming ? 1 : 0));
 	const top = Math.min(Math.max(0, cursor - listHeight + 1), Math.max(0, rows - listHeight));
 	const entries: Piece[][] = [
 		[mark(g.ok, 'Use this folder', 'ok'), {text: ` ${folder ? escapeControl(folder) : ''}`, tone: 'muted'}],
@@ -151,13 +144,13 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 				))}
 			</Box>
 			<Line width={width} segments={status} />
-			{naming === undefined ? null : (
+			{naming ? (
 				<Box height={1} overflow="hidden">
 					<Line width={17} segments={[{text: 'New folder name: ', bold: true}]} />
-					<TextField value={naming} cursor={namingCursor.current} width={Math.max(10, width - 18)} />
+					<TextField value={name.value} cursor={name.cursor} width={Math.max(10, width - 18)} />
 				</Box>
-			)}
-			<Footer screen={naming === undefined ? 'folder' : 'folder-name'} context={{armed: false, running: false}} width={width} />
+			) : null}
+			<Footer screen={naming ? 'folder-name' : 'folder'} context={{armed: false, running: false}} width={width} />
 		</Box>
 	);
 }

@@ -6,19 +6,18 @@
 import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {useKeys} from '../components/keys.js';
 import {Box} from 'ink';
-import {bytes} from '../format.js';
+import {bytes, localParts} from '../format.js';
 import {Footer} from '../components/footer.js';
 import {Line, Rule, type Piece} from '../components/line.js';
 import {useTheme, type Theme} from '../components/theme.js';
 import {dispatch} from '../keymap.js';
-import {readLogTail, tailBytes, transferLogOf, type LogLine, type LogTail} from '../store/log-tail.js';
-
-const pad = (value: number) => String(value).padStart(2, '0');
+import {readLogTail, tailBytes, transferLogPath, type LogLine, type LogTail} from '../files/log-tail.js';
 
 function shortTime(iso: string): string {
 	const date = new Date(iso);
 	if (!iso || Number.isNaN(date.getTime())) return ''.padEnd(14);
-	return `${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+	const {month, day, hours, minutes, seconds} = localParts(date);
+	return `${month}-${day} ${hours}:${minutes}:${seconds}`;
 }
 
 export function logLine(line: LogLine, theme: Theme): Piece[] {
@@ -60,7 +59,7 @@ export function LogViewer({folder, width, height, onClose}: Props) {
 	const [shift, setShift] = useState(0);
 	/** Index of the top line shown, or undefined to follow the newest. */
 	const [top, setTop] = useState<number>();
-	const path = folder ? transferLogOf(folder) : undefined;
+	const path = folder ? transferLogPath(folder) : undefined;
 
 	const load = useCallback(() => {
 		if (!path) return;

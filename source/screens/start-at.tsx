@@ -6,62 +6,38 @@ import React, {useState} from 'react';
 import {useKeys} from '../components/keys.js';
 import {Box} from 'ink';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
-import {useRefState} from '../components/use-ref-state.js';
+import {TextField, useTextEntry} from '../components/text-field.js';
 import {useTheme} from '../components/theme.js';
 import {bindingFor, dispatch, showKey} from '../keymap.js';
+import {acceptTyped, checkTyped, normalizeTyped} from '../settings/start-at.js';
 
-export type Check = {state: 'ok' | 'partial' | 'bad'; message: string};
+export {acceptTyped, checkTyped, normalizeTyped, type Check} from '../settings/start-at.js';
 
-/** `0415` is taken as `04:15`; anything else is left as typed. */
-export function normalizeTyped(text: string): string {
-	return /^\d{4}$/.test(text) ? `${text.slice(0, 2)}:${text.slice(2)}` : text;
-}
-
-/** Whether a time typed so far is a valid HH:MM, could still become one, or cannot. */
-export function checkTyped(typed: string): Check {
-	const text = normalizeTyped(typed);
-	const match = /^(\d{0,2})(?::(\d{0,2}))?$/.exec(text) ?? /^(\d{2})(\d{0,1})$/.exec(text);
-	if (!match) return {state: 'bad', message: 'expected HH:MM, for example 03:00'};
-	const [, hours = '', minutes] = match;
-	if (hours.length >= 1 && Number(hours[0]) > 2) return {state: 'bad', message: 'hours run from 00 to 23 (type two digits: 03)'};
-	if (hours.length === 2 && Number(hours) > 23) return {state: 'bad', message: 'hours run from 00 to 23'};
-	if (minutes !== undefined && minutes.length >= 1 && Number(minutes[0]) > 5) return {state: 'bad', message: 'minutes run from 00 to 59'};
-	if (hours.length === 2 && minutes?.length === 2 && text.includes(':')) return {state: 'ok', message: `a valid time: ${text}`};
-	return {state: 'partial', message: 'type HH:MM'};
-}
-
-/** What the field keeps of a change: digits and one colon, at most 5 characters. */
-export function acceptTyped(previous: string, next: string): string {
-	if (!/^[\d:]*$/.test(next) || (next.match(/:/g) ?? []).length > 1 || next.length > 5) return previous;
-	return next;
-}
-
-type Props = {initial: string; repeat: string; width: number; height: number; onSave: (value: string) => string | undefined; onClose: () => void};
+/** `onSave` gives back an error line, or undefined when saved. */
+type Props = {initial: string; repeat: string; width: number; height: number; onSave: (value: string) => string | undefined | Promise<string | undefined>; onClose: () => void};
 
 export function StartAtDialog({initial, repeat, width, height, onSave, onClose}: Props) {
 	const theme = useTheme();
-	const [value, setValue, valueRef] = useRefState('');
+	const entry = useTextEntry('', acceptTyped);
 	const [error, setError] = useState<string>();
-	const check = checkTyped(value);
+	const check = checkTyped(entry.value);
 	const g = theme.glyph;
 	useKeys((input, key) => {
 		const action = dispatch('start-at', input, key, true)?.action;
 		if (action === 'close') onClose();
-		else if (action === 'submit') return submit();
-		else if (key.backspace || key.delete) setValue(previous => previous.slice(0, -1));
-		else if (/^[\d:]+$/.test(input)) setValue(previous => acceptTyped(previous, previous + input));
-		else return;
-		setError(undefined);
+		else if (action === 'submit') submit();
+		else if (entry.type(input, key)) setError(undefined);
 	});
 	const submit = (): void => {
-		const typed = checkTyped(valueRef.current);
+		const typed = checkTyped(entry.current());
 		if (typed.state !== 'ok') {
 			setError(typed.state === 'partial' ? 'not a whole time yet: type HH:MM' : typed.message);
 			return;
 		}
 
-		const problem = onSave(normalizeTyped(valueRef.current));
-		if (problem) setError(problem);
+		void Promise.resolve(onSave(normalizeTyped(entry.current()))).then(problem => {
+			if (problem) setError(problem);
+		});
 	};
 
 	const verdict: Piece = check.state === 'ok' ? mark(g.ok, check.message, 'ok', false) : check.state === 'bad' ? mark(g.bad, check.message, 'bad', false) : {text: `${g.arrow} ${check.message}`, tone: 'muted'};
@@ -72,7 +48,7 @@ export function StartAtDialog({initial, repeat, width, height, onSave, onClose}:
 			<Line width={width} segments={[{text: 'Now ', tone: 'muted'}, {text: initial, bold: true}, ` ${repeat}`, {text: ` ${g.dot} local time, HH:MM (0300 is taken as 03:00)`, tone: 'muted'}]} />
 			<Box height={1} overflow="hidden">
 				<Line width={12} segments={[{text: 'Start at', bold: true}]} />
-				<Line width={8} segments={[{text: value, bold: true}, {text: ' ', inverse: true}]} />
+				<TextField value={entry.value} cursor={entry.cursor} width={8} />
 			</Box>
 			<Line width={width} segments={[verdict]} />
 			{error ? <Line width={width} segments={[mark(g.bad, error, 'bad', false)]} /> : null}

@@ -5,7 +5,7 @@
 import {resolve} from 'node:path';
 import {PackratError} from '../backup/errors.js';
 import {normalizeRoot} from '../backup/names.js';
-import type {Job} from '../backup/run.js';
+import type {Job} from '../backup/job.js';
 import type {Mode, Settings} from './keys.js';
 import {resolvePassword} from './password.js';
 
@@ -15,16 +15,19 @@ export function defaultPort(settings: Settings): number {
 	return settings.server.port ?? (settings.server.tls === 'implicit' ? 990 : 21);
 }
 
+/** A setting that stops the job: what is wrong, how to fix it, and the key at fault. */
+export type Problem = {message: string; fix: string; setting: 'server.host' | 'backupFolder'};
+
 /** Why this job cannot run, with the fix, or undefined. */
-export function misconfiguration(settings: Settings, overrides: Overrides = {}): string | undefined {
-	if (!settings.server.host) return 'no server is set: packrat config set server.host NAME (or o in the window)';
-	if (!overrides.folder && !settings.backupFolder) return 'no backup folder is set: packrat config set backupFolder DIR, or --folder DIR (or f in the window)';
+export function misconfiguration(settings: Settings, overrides: Overrides = {}): Problem | undefined {
+	if (!settings.server.host) return {message: 'no server is set', fix: 'packrat config set server.host NAME (or o in the window)', setting: 'server.host'};
+	if (!overrides.folder && !settings.backupFolder) return {message: 'no backup folder is set', fix: 'packrat config set backupFolder DIR, or --folder DIR (or f in the window)', setting: 'backupFolder'};
 	return undefined;
 }
 
 export function toJob(settings: Settings, overrides: Overrides = {}): Job {
 	const problem = misconfiguration(settings, overrides);
-	if (problem) throw new PackratError(problem, 'config');
+	if (problem) throw new PackratError(`${problem.message}: ${problem.fix}`, 'config', problem.setting);
 	const host = settings.server.host!;
 	const user = settings.server.user;
 	return {

@@ -2,10 +2,13 @@
  * The settings contract (SPEC: Settings keys). One table drives the conf JSON schema, the
  * parsing of `packrat config set KEY VALUE`, its error messages and the README.
  */
+import type {Mode} from '../backup/events.js';
 import {defaultMaxDepth} from '../backup/loops.js';
+import type {TlsMode} from '../backup/remote.js';
+import {readRepeat} from './repeat.js';
+import {startAtPattern} from './start-at.js';
 
-export type TlsMode = 'none' | 'explicit' | 'implicit';
-export type Mode = 'incremental' | 'full';
+export type {Mode, TlsMode};
 
 export type Settings = {
 	server: {
@@ -51,23 +54,12 @@ export type KeySpec = {
 	secret?: boolean;
 };
 
-const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 const fingerprint = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
 
+/** Why a repeat cannot be stored, or undefined (settings/repeat.ts holds the rule). */
 export function checkRepeat(value: string): string | undefined {
-	if (value === 'daily') return undefined;
-	const every = /^every (\d+)h$/.exec(value);
-	if (every) {
-		const hours = Number(every[1]);
-		return hours >= 1 && hours <= 24 ? undefined : 'the hours of "every Nh" must be from 1 to 24';
-	}
-
-	const fields = value.trim().split(/\s+/);
-	if ((fields.length === 5 || fields.length === 6) && fields.every(field => /^[\d*/,?LW#A-Za-z-]+$/.test(field))) {
-		return undefined;
-	}
-
-	return 'expected "daily", "every Nh" or a cron expression of 5 or 6 fields';
+	const read = readRepeat(value);
+	return 'problem' in read ? read.problem : undefined;
 }
 
 export function checkVersionPattern(value: string): string | undefined {
@@ -103,7 +95,7 @@ export const keySpecs: readonly KeySpec[] = [
 	{key: 'backupFolder', kind: 'string', accepts: 'a local folder path', check: v => (v.trim() === '' ? 'the path is empty' : undefined)},
 	{key: 'mode', kind: 'string', accepts: 'incremental or full', values: ['incremental', 'full'], default: 'incremental'},
 	{key: 'latestOnly', kind: 'boolean', accepts: 'true or false', default: false},
-	{key: 'startAt', kind: 'string', accepts: 'a time as HH:MM (00:00 to 23:59)', default: '03:00', check: v => (hhmm.test(v) ? undefined : 'expected HH:MM')},
+	{key: 'startAt', kind: 'string', accepts: 'a time as HH:MM (00:00 to 23:59)', default: '03:00', check: v => (startAtPattern.test(v) ? undefined : 'expected HH:MM')},
 	{key: 'repeat', kind: 'string', accepts: 'daily, every Nh, or a cron expression', default: 'daily', check: checkRepeat},
 	{key: 'armed', kind: 'boolean', accepts: 'true or false', default: false},
 	{key: 'connections', kind: 'integer', accepts: 'a whole number from 1 to 16', min: 1, max: 16, default: 4},
@@ -121,10 +113,21 @@ export function findKey(key: string): KeySpec | undefined {
 	return keySpecs.find(spec => spec.key === key);
 }
 
-/** Parse a command-line value for a key; throws an Error whose message is the one line to print. */
+/** A value a key does not take: what it must be (`rule`), and the value given; the message is the one line to print. */
+export class SettingValueError extends Error {
+	readonly rule: string;
+
+	constructor(readonly key: string, accepts: string, why: string | undefined, readonly got: string) {
+		const rule = `must be ${accepts}${why ? `: ${why}` : ''}`;
+		super(`${key} ${rule} (got ${JSON.stringify(got)})`);
+		this.rule = rule;
+	}
+}
+
+/** Parse a command-line value for a key; throws a SettingValueError. */
 export function parseValue(spec: KeySpec, raw: string): string | number | boolean {
 	const fail = (why?: string): never => {
-		throw new Error(`${spec.key} must be ${spec.accepts}${why ? `: ${why}` : ''} (got ${JSON.stringify(raw)})`);
+		throw new SettingValueError(spec.key, spec.accepts, why, raw);
 	};
 
 	if (spec.kind === 'boolean') {
@@ -152,7 +155,7 @@ function leafSchema(spec: KeySpec): JsonSchema {
 	if (spec.kind === 'boolean') return {type: 'boolean'};
 	if (spec.kind === 'integer') return {type: 'integer', minimum: spec.min, maximum: spec.max};
 	if (spec.values) return {type: 'string', enum: [...spec.values]};
-	if (spec.key === 'startAt') return {type: 'string', pattern: hhmm.source};
+	if (spec.key === 'startAt') return {type: 'string', pattern: startAtPattern.source};
 	if (spec.key === 'server.fingerprint') return {type: 'string', pattern: fingerprint.source};
 	if (spec.key === 'server.root') return {type: 'string', pattern: '^/'};
 	if (spec.key === 'notify.url') return {type: 'string', pattern: '^https?://'};

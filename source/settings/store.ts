@@ -4,9 +4,9 @@
  */
 import {chmodSync} from 'node:fs';
 import Conf from 'conf';
-import {PackratError} from '../backup/errors.js';
+import {oneLine, PackratError} from '../backup/errors.js';
 import {confSchema, findKey, keySpecs, parseValue, type Settings} from './keys.js';
-import {checkProfile, configFolder, damaged, deepGet, settingsPath, withDefaults} from './read.js';
+import {checkProfile, configFolder, damaged, deepGet, explainViolation, settingsPath, withDefaults} from './read.js';
 
 export {checkProfile, configFolder, explainViolation, stateFolder} from './read.js';
 
@@ -19,7 +19,7 @@ export class SettingsStore {
 		try {
 			this.conf = new Conf({projectName: 'packrat', projectSuffix: '', cwd: configFolder(), configName, schema: confSchema(), configFileMode: 0o600, clearInvalidConfig: false});
 		} catch (error) {
-			throw damaged(path, error);
+			throw damaged(path, explainViolation(oneLine(error)));
 		}
 	}
 

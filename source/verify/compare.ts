@@ -9,7 +9,7 @@ import {remoteHash, type HashMethod} from '../backup/ftp/hash.js';
 import type {RemoteFile} from '../backup/listing.js';
 import {escapeControl} from '../backup/names.js';
 import {SlotRetired, type Pool, type Slot} from '../backup/pool.js';
-import {oneLine} from '../backup/run.js';
+import {oneLine} from '../backup/errors.js';
 import {hashFile} from './digest.js';
 import type {VerifyRow} from './report.js';
 import {compareBytes} from './sample.js';

@@ -11,7 +11,7 @@ import type {Pool} from '../backup/pool.js';
 import {drain} from '../backup/work-queue.js';
 import {checkFile, versionDifference, type HashState} from './compare.js';
 import type {VerifyRow} from './report.js';
-import type {VerifyEvent} from './verify.js';
+import type {VerifyEvent} from './report.js';
 
 export type CompareInput = {
 	pool: Pool;

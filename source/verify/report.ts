@@ -3,6 +3,7 @@
  * the export is), the counts, and the summary that `packrat verify` prints and exits by.
  */
 import {formatFields, writeTsv} from '../backup/export.js';
+import type {RunEvent} from '../backup/events.js';
 
 /** ok, extra and skipped are good; missing, different and failed are not. */
 export type VerifyResult = 'ok' | 'missing' | 'different' | 'extra' | 'skipped' | 'failed';
@@ -64,3 +65,13 @@ export async function writeReport(path: string, rows: readonly VerifyRow[]): Pro
 	const sorted = [...rows].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 	return writeTsv(path, verifyColumns, sorted, row => formatFields([row.path, row.checked, row.result, row.detail]));
 }
+
+/** What a verify reports as it goes, for the headless lines and the window. */
+export type VerifyEvent =
+	| {type: 'phase'; phase: 'connecting' | 'scanning' | 'comparing' | 'writing'}
+	| {type: 'connected'; connections: number; tls: boolean; listing: 'MLSD' | 'LIST'; hash?: string}
+	| {type: 'scan'; folders: number; files: number}
+	| {type: 'progress'; done: number; total: number}
+	| Extract<RunEvent, {type: 'retry' | 'connections'}>
+	| {type: 'row'; row: VerifyRow}
+	| {type: 'done'; summary: VerifySummary};

@@ -8,7 +8,6 @@
 import {lstat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {CancelledError, PackratError} from '../backup/errors.js';
-import type {RunEvent} from '../backup/events.js';
 import {chooseHash, methodName, readFeatures} from '../backup/ftp/hash.js';
 import {scan} from '../backup/listing.js';
 import {protectReserved} from '../backup/reserved.js';
@@ -17,19 +16,13 @@ import {acquireLock} from '../backup/lock.js';
 import {plan} from '../backup/plan.js';
 import {Pool, connectFirst} from '../backup/pool.js';
 import {prepareFolder} from '../backup/backup-folder.js';
-import {oneLine, type Job} from '../backup/run.js';
+import {oneLine} from '../backup/errors.js';
+import type {Job} from '../backup/job.js';
 import {comparePlanned} from './files.js';
 import {extraFiles, verifyName, verifyTarget} from './local-tree.js';
-import {countRows, isGood, writeReport, type VerifyRow, type VerifySummary} from './report.js';
+import {countRows, isGood, writeReport, type VerifyEvent, type VerifyRow, type VerifySummary} from './report.js';
 
-export type VerifyEvent =
-	| {type: 'phase'; phase: 'connecting' | 'scanning' | 'comparing' | 'writing'}
-	| {type: 'connected'; connections: number; tls: boolean; listing: 'MLSD' | 'LIST'; hash?: string}
-	| {type: 'scan'; folders: number; files: number}
-	| {type: 'progress'; done: number; total: number}
-	| Extract<RunEvent, {type: 'retry' | 'connections'}>
-	| {type: 'row'; row: VerifyRow}
-	| {type: 'done'; summary: VerifySummary};
+export type {VerifyEvent} from './report.js';
 
 export type VerifyOptions = {
 	job: Job;

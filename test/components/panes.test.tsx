@@ -9,7 +9,7 @@ import {makeTheme} from '../../source/components/theme.js';
 import {TrustDialog, explainReason, fingerprintLines} from '../../source/components/trust-dialog.js';
 import {idleProgress, reduce} from '../../source/backup/progress.js';
 import type {RunEvent} from '../../source/backup/events.js';
-import {initialState, applyEvent, type SessionState} from '../../source/store/session-state.js';
+import {initialState, applyEvent, type SessionState} from '../../source/model/session-state.js';
 import type {Settings} from '../../source/settings/keys.js';
 import {summaryOf} from '../window/fixture.js';
 import {renderAt} from '../window/terminal.js';

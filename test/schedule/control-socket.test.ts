@@ -4,8 +4,8 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {Summary} from '../../source/backup/events.js';
 import {cancelCommand, nowCommand, statusCommand} from '../../source/commands/control.js';
-import {NoWindowError, sendControl, socketPath, startControlServer, type ControlHandlers, type ControlServer} from '../../source/schedule/control-socket.js';
-import {buildStatus} from '../../source/schedule/status.js';
+import {NoWindowError, sendControl, socketPath, startControlServer, type ControlHandlers, type ControlServer} from '../../source/control/socket.js';
+import {buildStatus} from '../../source/control/status.js';
 import {SettingsStore} from '../../source/settings/store.js';
 
 const saved = {...process.env};

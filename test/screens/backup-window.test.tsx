@@ -6,7 +6,7 @@ import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {idleProgress} from '../../source/backup/progress.js';
 import {BackupWindow, shareLines} from '../../source/screens/backup-window.js';
-import type {SessionState} from '../../source/store/session-state.js';
+import type {SessionState} from '../../source/model/session-state.js';
 import type {Settings} from '../../source/settings/keys.js';
 import {summaryOf} from '../window/fixture.js';
 import {frameHeights, renderAt} from '../window/terminal.js';

@@ -11,7 +11,7 @@ import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
 import {seedSample} from '../../devtools/sample-data.js';
 import {fingerprintLines} from '../../source/components/trust-dialog.js';
 import {ConnectionSettings} from '../../source/screens/connection-settings.js';
-import {fieldOrder, saveForm, type FieldId} from '../../source/store/connection-form.js';
+import {fieldOrder, saveForm, type FieldId} from '../../source/model/connection-form.js';
 import {SettingsStore} from '../../source/settings/store.js';
 import {tempDir} from '../helpers/fixture.js';
 import {renderAt, type Terminal} from '../window/terminal.js';

@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import React from 'react';
 import {beforeEach, describe, expect, it, vi} from 'vitest';
 import {FolderChooser} from '../../source/screens/folder-chooser.js';
-import {folderProblem} from '../../source/store/checks.js';
+import {folderProblem} from '../../source/files/write-check.js';
 import {tempDir} from '../helpers/fixture.js';
 import {frameHeights, renderAt} from '../window/terminal.js';
 

@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import React from 'react';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {LogViewer} from '../../source/screens/log-viewer.js';
-import {maxLines, readLogTail, tailBytes} from '../../source/store/log-tail.js';
+import {maxLines, readLogTail, tailBytes} from '../../source/files/log-tail.js';
 import {tempDir} from '../helpers/fixture.js';
 import {frameHeights, renderAt} from '../window/terminal.js';
 

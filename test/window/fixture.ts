@@ -6,8 +6,9 @@ import {mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {RunEvent, Summary} from '../../source/backup/events.js';
 import type {RunOptions} from '../../source/backup/run.js';
+import type {Scheduler} from '../../source/schedule/scheduler.js';
 import {SettingsStore} from '../../source/settings/store.js';
-import {Session} from '../../source/store/session.js';
+import {Session} from '../../source/model/session.js';
 import {afterEach, beforeEach, vi} from 'vitest';
 import {tempDir} from '../helpers/fixture.js';
 
@@ -78,7 +79,16 @@ export function fakeEngine(): FakeEngine {
 	return engine;
 }
 
-export type Made = {session: Session; store: SettingsStore; engine: FakeEngine; folder: string; config: string};
+/** A session whose settings store and scheduler a test may reach, as another process or the clock would. */
+export class TestSession extends Session {
+	declare readonly scheduler: Scheduler;
+
+	get settingsStore(): SettingsStore {
+		return this.settings;
+	}
+}
+
+export type Made = {session: TestSession; store: SettingsStore; engine: FakeEngine; folder: string; config: string};
 
 /** A session over fresh settings; `values` are set first (backupFolder defaults to a fresh folder when a host is given). */
 export async function makeSession(values: Record<string, unknown> = {host: '127.0.0.1'}, options: {allowCancel?: boolean; load?: boolean} = {}): Promise<Made> {
@@ -93,7 +103,7 @@ export async function makeSession(values: Record<string, unknown> = {host: '127.
 	if (host && !('backupFolder' in rest)) store.set('backupFolder', folder);
 	for (const [key, value] of Object.entries(rest)) if (value !== undefined) store.set(key, value);
 	const engine = fakeEngine();
-	const session = new Session({settings: store, run: engine.run, policy: () => ({allowCancel: options.allowCancel ?? true}), batchMs: 50});
+	const session = new TestSession({settings: store, run: engine.run, policy: () => ({allowCancel: options.allowCancel ?? true}), batchMs: 50});
 	if (options.load !== false) await session.load();
 	return {session, store, engine, folder, config};
 }

@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {RunEvent} from '../../source/backup/events.js';
 import {reduce} from '../../source/backup/progress.js';
-import {BatchedStore} from '../../source/store/batched-store.js';
+import {BatchedStore} from '../../source/model/batched-store.js';
 import {fakeClock, makeSession} from './fixture.js';
 
 beforeEach(() => {

@@ -10,7 +10,7 @@ import {bytesNow, eta, type Progress} from '../backup/progress.js';
 import {escapeControl} from '../backup/names.js';
 import {bytes, phaseNames, scanPhrase, transferPhrase, when} from '../format.js';
 import type {Settings} from '../settings/keys.js';
-import {describeRepeat, nextRun} from './next-run.js';
+import {describeRepeat, nextRun} from '../schedule/next-run.js';
 
 export type StatusJson = {
 	profile: string;

@@ -6,7 +6,9 @@
 import {PackratError, describeConnectError, replyText} from '../backup/errors.js';
 import {escapeControl, normalizeRoot} from '../backup/names.js';
 import {connect, type ServerConfig, type TrustDecider} from '../backup/remote.js';
-import {findKey, parseValue, type Settings, type TlsMode} from '../settings/keys.js';
+
+export type {ServerConfig, TrustDecider};
+import {findKey, parseValue, SettingValueError, type Settings, type TlsMode} from '../settings/keys.js';
 import {resolvePassword} from '../settings/password.js';
 import type {SettingsStore} from '../settings/store.js';
 
@@ -42,7 +44,7 @@ export function checkForm(form: Form): Partial<Record<FieldId, string>> {
 		try {
 			parseValue(findKey(keyOfField[field])!, value);
 		} catch (error) {
-			problems[field] = (error as Error).message.replace(/ \(got .*\)$/, '').replace(/^\S+ must be/, 'must be');
+			problems[field] = error instanceof SettingValueError ? error.rule : (error as Error).message;
 		}
 	}
 

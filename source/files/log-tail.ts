@@ -4,9 +4,9 @@
  * engine; any control character left is escaped again here, so no line can move the cursor.
  */
 import {open} from 'node:fs/promises';
-import {join} from 'node:path';
-import {transferLogName} from '../backup/logs.js';
 import {withoutControl} from '../backup/names.js';
+
+export {transferLogPath} from '../backup/logs.js';
 
 export type LogLine = {time: string; level: string; event: string; path: string; bytes: string; ms: string; reply: string};
 
@@ -15,13 +15,10 @@ export type LogTail = {lines: LogLine[]; size: number; truncated: boolean; missi
 export const tailBytes = 256 * 1024;
 export const maxLines = 4000;
 
-/** Control characters shown escaped; the backslashes the engine wrote are left as they are. */
-export const safeText = withoutControl;
-
 export function parseLogLine(line: string): LogLine {
 	const [time = '', level = '', event = '', path = '', bytes = '', ms = '', ...reply] = line.split('\t');
-	if (!/^\d{4}-\d\d-\d\dT/.test(time)) return {time: '', level: '', event: '', path: '', bytes: '', ms: '', reply: safeText(line)};
-	return {time, level: safeText(level), event: safeText(event), path: safeText(path), bytes: safeText(bytes), ms: safeText(ms), reply: safeText(reply.join(' '))};
+	if (!/^\d{4}-\d\d-\d\dT/.test(time)) return {time: '', level: '', event: '', path: '', bytes: '', ms: '', reply: withoutControl(line)};
+	return {time, level: withoutControl(level), event: withoutControl(event), path: withoutControl(path), bytes: withoutControl(bytes), ms: withoutControl(ms), reply: withoutControl(reply.join(' '))};
 }
 
 /** The last `limit` bytes of a file as whole lines (the first, cut, line dropped), and the file's size. */
@@ -54,6 +51,3 @@ export async function readLogTail(path: string, options: {bytes?: number; lines?
 	}
 }
 
-export function transferLogOf(folder: string): string {
-	return join(folder, transferLogName);
-}

@@ -1,11 +1,13 @@
 /**
- * `hooks.afterRun`: a shell command run after each run, with the outcome, the counts and the log
+ * What happens after every run, in the window and in `packrat run` alike (`afterRun`): for now
+ * `hooks.afterRun`, a shell command run after each run, with the outcome, the counts and the log
  * path in its environment and a time limit. Its output goes to the transfer log; a hook that
  * fails or runs too long is logged there too, and never fails the run.
  */
 import {join} from 'node:path';
+import {oneLine} from './backup/errors.js';
 import type {Summary} from './backup/events.js';
-import {appendSafely, errorLogName, formatLogLine, transferLogName, type Level} from './backup/logs.js';
+import {appendSafely, errorLogName, formatLogLine, transferLogPath, type Level} from './backup/logs.js';
 import {escapeControl} from './backup/names.js';
 
 export const hookTimeoutMs = 5 * 60_000;
@@ -73,7 +75,7 @@ export async function runAfterRunHook(command: string | undefined, summary: Summ
 		else if (result.failed) log(`hook failed (${describeFailure(result)}) after ${seconds}s`, 'ERROR');
 		else log(`hook done in ${seconds}s`);
 	} catch (error) {
-		log(`hook could not be run: ${(error as Error).message.split('\n')[0]}`, 'ERROR');
+		log(`hook could not be run: ${oneLine(error)}`, 'ERROR');
 	} finally {
 		if (killTimer) clearTimeout(killTimer);
 	}
@@ -90,7 +92,7 @@ function describeFailure(result: {exitCode?: number; signal?: string; shortMessa
  * never through a symlink; errors go to the error log too, as the run's own errors do.
  */
 export function hookLogger(backupFolder: string, now: () => Date = () => new Date()): HookLog {
-	const transferPath = join(backupFolder, transferLogName);
+	const transferPath = transferLogPath(backupFolder);
 	const errorPath = join(backupFolder, errorLogName);
 	return (line, level = 'INFO') => {
 		const time = now();
@@ -103,7 +105,9 @@ export function hookLogger(backupFolder: string, now: () => Date = () => new Dat
 	};
 }
 
-/** Where the transfer log of a backup folder is: the value of `PACKRAT_LOG`. */
-export function transferLogPath(backupFolder: string): string {
-	return join(backupFolder, transferLogName);
+export {transferLogPath} from './backup/logs.js';
+
+/** The one after-run path of the window and of `packrat run` (the run itself has written the history). */
+export async function afterRun(hook: string | undefined, summary: Summary, backupFolder: string): Promise<void> {
+	await runAfterRunHook(hook, summary, transferLogPath(backupFolder), hookLogger(backupFolder));
 }

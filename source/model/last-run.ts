@@ -7,14 +7,15 @@ import {resolve} from 'node:path';
 import type {Summary} from '../backup/events.js';
 import {lastSuccess, readHistory} from '../backup/history.js';
 import type {Settings} from '../settings/keys.js';
-import {readLogTail, transferLogOf} from './log-tail.js';
+import {transferLogPath} from '../backup/logs.js';
+import {readLogTail} from '../files/log-tail.js';
 import {errorFromLog, maxErrorLines, type ErrorLine} from './session-state.js';
 
 /** The error lines the run wrote (those at or after its start), newest last, from the last 64 KiB of the log. */
 export async function errorsOfRun(settings: Settings, run: Summary | undefined): Promise<ErrorLine[]> {
 	if (!settings.backupFolder || !run) return [];
 	try {
-		const tail = await readLogTail(transferLogOf(resolve(settings.backupFolder)), {bytes: 64 * 1024});
+		const tail = await readLogTail(transferLogPath(resolve(settings.backupFolder)), {bytes: 64 * 1024});
 		return tail.lines.filter(line => line.level === 'ERROR' && line.event !== 'run-end' && line.time >= run.started).slice(-maxErrorLines).map(errorFromLog);
 	} catch {
 		return [];

@@ -8,7 +8,7 @@
 import {chmodSync, lstatSync, mkdirSync, statSync, unlinkSync} from 'node:fs';
 import {createConnection, createServer, type Server, type Socket} from 'node:net';
 import {join} from 'node:path';
-import {PackratError} from '../backup/errors.js';
+import {oneLine, PackratError} from '../backup/errors.js';
 import {cancelRefusal, loadPolicy, type Policy} from '../policy.js';
 import {checkProfile, stateFolder} from '../settings/store.js';
 import type {StatusJson} from './status.js';
@@ -78,11 +78,12 @@ async function answer(line: string, handlers: ControlHandlers, policy: () => Pol
 	try {
 		if (request === 'status') return {ok: true, status: await handlers.status()};
 		if (request === 'now') return await handlers.now();
+		// The administrator's word comes first, whatever the window answers.
 		const refusal = cancelRefusal(policy());
 		if (refusal) return {ok: false, message: refusal};
 		return await handlers.cancel();
 	} catch (error) {
-		return {ok: false, message: (error as Error).message.split('\n')[0]!};
+		return {ok: false, message: oneLine(error)};
 	}
 }
 

@@ -7,15 +7,18 @@ import type {CertificateQuestion, RunEvent, Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {idleProgress, reduce, type Progress} from '../backup/progress.js';
 import type {Settings} from '../settings/keys.js';
-import type {LogLine} from './log-tail.js';
+import type {LogLine} from '../files/log-tail.js';
 
 /** An error line ready to draw: every field already escaped. */
 export type ErrorLine = {time: string; path: string; message: string};
 
-/** Why the job cannot run, and the action whose key fixes it. */
-export type Blocked = {reason: string; fix: 'settings' | 'folder'};
+/** The command a line of text points to ("press o to fix it"): the view names its key. */
+export type Hint = {action: 'settings' | 'folder' | 'schedule'; does: string};
 
-export type Notice = {text: string; tone: 'ok' | 'bad' | 'warn' | 'muted'};
+/** Why the job cannot run, and the command whose key fixes it. */
+export type Blocked = {reason: string; fix: Hint['action']};
+
+export type Notice = {text: string; tone: 'ok' | 'bad' | 'warn' | 'muted'; hint?: Hint};
 
 export type ScheduleView = {armed: boolean; startAt: string; repeat: string; next?: Date; note?: string};
 

@@ -1,8 +1,0 @@
-/** The window's snapshot of the session, read with useSyncExternalStore (batched by the store). */
-import {useSyncExternalStore} from 'react';
-import type {Session} from './session.js';
-import type {SessionState} from './session-state.js';
-
-export function useSession(session: Session): SessionState {
-	return useSyncExternalStore(session.store.subscribe, session.store.getSnapshot);
-}
