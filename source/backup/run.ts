@@ -112,7 +112,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		context.logs = logs;
 		logs.transfer('INFO', 'run-start', job.server.root, {reply: `${job.mode}${job.latestOnly ? ', latest only' : ''} into ${job.backupFolder}`});
 
-		const first = await connectFirst(job.server, options.decideTrust);
+		const first = await connectFirst(job.server, options.decideTrust, signal);
 		if (first.trusted) logs.transfer('INFO', 'trust', job.server.host, {reply: `certificate ${first.trusted} trusted by the user`});
 		pool = new Pool({config: {...job.server, fingerprint: first.trusted ?? job.server.fingerprint}, size: job.connections, retries: job.retries, signal, emit, backoffMs: options.backoffMs});
 		await pool.open(first.client, first.mlsd);
