@@ -1,36 +1,38 @@
 /**
  * An FTP control connection that can pipeline: commands written together are answered in
  * order, so the MDTMs of a folder, or the STATs of many folders, cost one round trip, not one
- * each. Replies are parsed as RFC 959 says (a multi-line reply ends at `ddd ` with its opening
- * code); 1xx replies are preliminary and skipped; 4xx and 5xx become FtpReplyError. Nothing a
- * server sends can grow without bound or hold a command forever: a line, a reply and the time to
- * answer each have a limit (limits.ts), and passing one closes the connection.
+ * each. Replies are read by ReplyReader; 1xx replies are preliminary and skipped; 4xx and 5xx
+ * become FtpReplyError. Nothing a server sends can grow without bound or hold a command forever:
+ * a line, a reply and the time to answer each have a limit (limits.ts), and passing one closes
+ * the connection.
  */
 import {connect as connectTcp, type Socket} from 'node:net';
 import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
 import {ConnectionLost, FtpReplyError, LimitError, cancelled} from './faults.js';
-import {clip, limits, replyLimit, sizeText, type ReplyLimit} from './limits.js';
+import {clip, replyLimit, type ReplyLimit} from './limits.js';
 import {ready, seconds} from './ready.js';
+import {ReplyReader} from './reply-reader.js';
 
 export {ConnectionLost, FtpReplyError, LimitError} from './faults.js';
 export {ready} from './ready.js';
 
 export type Reply = {code: number; message: string};
 
-type Waiter = {resolve: (reply: Reply) => void; reject: (error: Error) => void; what: string; limit: ReplyLimit};
+/** A reply awaited: `asked` is its command, or with `named` what it is (the greeting). */
+type Waiter = {resolve: (reply: Reply) => void; reject: (error: Error) => void; asked: string; named: boolean; limit: ReplyLimit};
 
-/** How a command is named in an error: the password never. */
-const described = (command: string) => (/^PASS\b/i.test(command) ? 'the reply to PASS' : `the reply to ${command}`);
+/** How an awaited reply is named in an error (only then: a command is not described for nothing), the password never. */
+const what = (waiter?: Waiter) => (!waiter ? 'an unasked reply' : waiter.named ? waiter.asked : /^PASS\b/i.test(waiter.asked) ? 'the reply to PASS' : `the reply to ${waiter.asked}`);
 
 export class Control {
 	socket: Socket | TLSSocket;
 	closed = false;
-	/** The end of a line not yet whole, in pieces (joined once, when its end comes), and its length. */
-	private partial: string[] = [];
-	private partialLength = 0;
-	private lines: string[] = [];
-	private replyLength = 0;
-	private opening = '';
+	private readonly reader = new ReplyReader(
+		text => this.settle(text),
+		() => this.waiting[0]?.limit ?? replyLimit,
+		passed => this.breakOff(new LimitError(`${what(this.waiting[0])} ${passed}; the connection was closed`)),
+	);
+
 	private readonly waiting: Waiter[] = [];
 	private failure?: Error;
 	private dataSocket?: Socket;
@@ -38,7 +40,7 @@ export class Control {
 	private timer?: NodeJS.Timeout;
 	private timerMs = 0;
 
-	private readonly onData = (chunk: string) => this.read(chunk);
+	private readonly onData = (chunk: string) => this.reader.read(chunk);
 	private readonly onError = (error: Error) => this.fail(error);
 	private readonly onClose = () => this.fail(new ConnectionLost('the server closed the connection'));
 	private readonly onTimeout = () => {
@@ -47,7 +49,7 @@ export class Control {
 
 	private readonly onDeadline = () => {
 		const head = this.waiting[0];
-		if (head && !this.dataSocket) this.breakOff(new ConnectionLost(`${head.what} was not whole in ${seconds(this.timerMs)} (deadline: ${head.limit.deadline} × the timeout)`, 'ETIMEDOUT'));
+		if (head && !this.dataSocket) this.breakOff(new ConnectionLost(`${what(head)} was not whole in ${seconds(this.timerMs)} (deadline: ${head.limit.deadline} × the timeout)`, 'ETIMEDOUT'));
 	};
 
 	private readonly onAbort = () => this.breakOff(cancelled());
@@ -115,14 +117,14 @@ export class Control {
 	 * `limit`, the replies may be as large as it says (a listing by STAT).
 	 */
 	sendAll(commands: string[], limit = replyLimit): Array<Promise<Reply>> {
-		const replies = commands.map(command => this.wait(described(command), limit));
+		const replies = commands.map(command => this.wait(command, false, limit));
 		if (this.failure === undefined) this.socket.write(commands.map(command => `${command}\r\n`).join(''));
 		return replies;
 	}
 
 	/** The next reply, whatever asked for it (the greeting has no command). */
-	expect(what = 'the reply'): Promise<Reply> {
-		return this.wait(what, replyLimit);
+	expect(name = 'the reply'): Promise<Reply> {
+		return this.wait(name, true, replyLimit);
 	}
 
 	close(): void {
@@ -133,20 +135,30 @@ export class Control {
 		this.socket.destroy();
 	}
 
-	private wait(what: string, limit: ReplyLimit): Promise<Reply> {
+	private wait(asked: string, named: boolean, limit: ReplyLimit): Promise<Reply> {
 		if (this.failure) return Promise.reject(this.failure);
 		return new Promise((resolve, reject) => {
-			this.waiting.push({resolve, reject, what, limit});
+			this.waiting.push({resolve, reject, asked, named, limit});
 			if (this.waiting.length === 1) this.arm();
 		});
 	}
 
-	/** Start the deadline of the reply now awaited afresh; none while nothing is, or while data flows. */
+	/**
+	 * Start the deadline of the reply now awaited afresh: one timer, restarted for each reply, and
+	 * left to run out harmlessly while nothing is awaited or data flows.
+	 */
 	private arm(): void {
-		clearTimeout(this.timer);
 		const head = this.waiting[0];
-		this.timerMs = head ? head.limit.deadline * this.timeoutMs : 0;
-		this.timer = head && !this.dataSocket && !this.closed ? setTimeout(this.onDeadline, this.timerMs).unref() : undefined;
+		if (!head || this.dataSocket || this.closed) return;
+		const ms = head.limit.deadline * this.timeoutMs;
+		if (this.timer && this.timerMs === ms) {
+			this.timer.refresh();
+			return;
+		}
+
+		clearTimeout(this.timer);
+		this.timerMs = ms;
+		this.timer = setTimeout(this.onDeadline, ms).unref();
 	}
 
 	private attach(socket: Socket): void {
@@ -163,72 +175,6 @@ export class Control {
 		socket.off('error', this.onError);
 		socket.off('close', this.onClose);
 		socket.off('timeout', this.onTimeout);
-	}
-
-	/**
-	 * Lines out of a chunk. Only the new chunk is searched for line ends; the start of a line not
-	 * yet ended is held in pieces, joined once when its end comes, and never past the line limit.
-	 */
-	private read(chunk: string): void {
-		let start = 0;
-		for (let end = chunk.indexOf('\n'); end >= 0; end = chunk.indexOf('\n', start)) {
-			let line = chunk.slice(start, end);
-			start = end + 1;
-			if (this.partialLength > 0) {
-				line = this.partial.join('') + line;
-				this.partial = [];
-				this.partialLength = 0;
-			}
-
-			if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-			if (line.length > limits.replyLine) {
-				this.tooLong();
-				return;
-			}
-
-			this.line(line);
-			if (this.closed) return;
-		}
-
-		if (start === chunk.length) return;
-		this.partialLength += chunk.length - start;
-		if (this.partialLength > limits.replyLine + 1) this.tooLong(); // +1: the CR before the end.
-		else this.partial.push(start === 0 ? chunk : chunk.slice(start));
-	}
-
-	private tooLong(): void {
-		this.breakOff(new LimitError(`${this.waiting[0]?.what ?? 'an unasked reply'} has a line longer than the limit of ${sizeText(limits.replyLine)}; the connection was closed`));
-	}
-
-	private line(line: string): void {
-		if (this.opening === '') {
-			if (!/^\d{3}[ -]/.test(line)) return; // Not a reply: a stray line before one.
-			if (line[3] === '-') {
-				this.opening = line.slice(0, 3);
-				this.lines.push(line);
-				this.replyLength = line.length;
-				return;
-			}
-
-			this.settle(line);
-			return;
-		}
-
-		this.lines.push(line);
-		this.replyLength += line.length + 1;
-		if (line.startsWith(this.opening) && line[3] === ' ') {
-			const text = this.lines.join('\n');
-			this.lines = [];
-			this.opening = '';
-			this.settle(text);
-			return;
-		}
-
-		const {what, limit} = this.waiting[0] ?? {what: 'an unasked reply', limit: replyLimit};
-		if (this.lines.length >= limit.lines || this.replyLength > limit.bytes) {
-			const size = `${sizeText(limit.bytes)} or ${limit.listing ? `${(limit.lines - 2).toLocaleString('en')} entries` : `${limit.lines.toLocaleString('en')} lines`}`;
-			this.breakOff(new LimitError(`${what} passed the limit of ${size}; the connection was closed`));
-		}
 	}
 
 	private settle(text: string): void {
