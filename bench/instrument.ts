@@ -81,10 +81,10 @@ export async function instrument(): Promise<{ftp: Tally; fs: Tally; restore: () 
 	];
 	syncBuiltinESMExports();
 	const prototype = Control.prototype as unknown as Record<string, unknown>;
-	const request = prototype['sendAll'] as (this: unknown, commands: string[]) => Array<Promise<unknown>>;
-	prototype['sendAll'] = function (this: unknown, commands: string[]) {
+	const request = prototype['sendAll'] as (this: unknown, commands: string[], ...rest: unknown[]) => Array<Promise<unknown>>;
+	prototype['sendAll'] = function (this: unknown, commands: string[], ...rest: unknown[]) {
 		const started = performance.now();
-		return request.call(this, commands).map((reply, index) => timed(reply, ftp, commands[index]!.split(' ')[0]!.toUpperCase(), started));
+		return request.call(this, commands, ...rest).map((reply, index) => timed(reply, ftp, commands[index]!.split(' ')[0]!.toUpperCase(), started));
 	};
 	return {
 		ftp, fs,

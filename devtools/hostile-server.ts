@@ -34,8 +34,8 @@ export type HostileOptions = {
 	dataSessions?: 'resumed' | 'fresh';
 	/** Replace the answer to a command (by its verb, upper case); the default handlers are in hostile-server/handlers.ts. */
 	handlers?: Record<string, Handler>;
-	/** The greeting (default `220 hostile test server`). */
-	greeting?: string;
+	/** The greeting (default `220 hostile test server`), or a handler that writes its own. */
+	greeting?: string | Handler;
 };
 
 /** One control connection, as a handler sees it. */
@@ -220,7 +220,8 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 
 		const read = (target: Socket) => target.on('data', onData);
 		read(socket);
-		session.reply(options.greeting ?? '220 hostile test server');
+		if (typeof options.greeting === 'function') void Promise.resolve(options.greeting(session, '')).catch(() => session.socket.destroy());
+		else session.reply(options.greeting ?? '220 hostile test server');
 	}
 
 	return hostile;

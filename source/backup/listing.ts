@@ -6,9 +6,10 @@
  * line that cannot be read are errors: the tree was not wholly listed.
  */
 import {PackratError, ftpCode, replyText} from './errors.js';
+import {clip} from './ftp/limits.js';
 import {parseListing, type ListedEntry} from './listing-parse.js';
 import {LoopWatch, defaultMaxDepth, type Ancestor, type Folder, type Listing} from './loops.js';
-import {escapeControl, joinRemote} from './names.js';
+import {joinRemote} from './names.js';
 import type {Pool, Slot} from './pool.js';
 import {drain} from './work-queue.js';
 
@@ -109,11 +110,10 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 
 	/** A folder listed and taken as it is: its entries become files, skipped entries and folders to list. */
 	const enter = (folder: Folder, {entries, unparsed}: Listing, node: Ancestor, started: number, queue: Work[], probed?: string) => {
-		// Shown cut short: a line of any length may come from a server.
-		const shown = (line: string) => (line.length > 200 ? `${line.slice(0, 200)}… (${line.length} characters)` : line);
-		for (const line of unparsed.slice(0, unparsedLogged)) hooks.log('ERROR', 'unparsed', folder.path, {reply: shown(line)});
+		// The log cuts each line (limits.logField); the reason, shown in the error pane, quotes a shorter part.
+		for (const line of unparsed.slice(0, unparsedLogged)) hooks.log('ERROR', 'unparsed', folder.path, {reply: line});
 		if (unparsed.length > 0) {
-			result.unlisted.push({path: folder.path, reason: `${unparsed.length} line(s) of its listing could not be read, so entries may be missing (first: "${shown(unparsed[0]!)}")`});
+			result.unlisted.push({path: folder.path, reason: `${unparsed.length} line(s) of its listing could not be read, so entries may be missing (first: "${clip(unparsed[0]!, 200)}")`});
 		}
 
 		result.folders++;
@@ -144,7 +144,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 		if (ftpCode(error) === undefined) throw error;
 		loops.failed(folder, queue);
 		if (folder.parts.length === 0) {
-			throw new PackratError(`the root path ${escapeControl(folder.path)} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
+			throw new PackratError(`the root path ${folder.path} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
 		}
 
 		result.unlisted.push({path: folder.path, reason: replyText(error)});

@@ -12,7 +12,6 @@ import {localParts} from '../format.js';
 import {DiskPace} from './disk-pace.js';
 import {PackratError} from './errors.js';
 import {keptName} from './kept-names.js';
-import {escapeControl} from './names.js';
 import {kindOf, moveNoReplace, type Disk} from './no-replace.js';
 import {isReserved} from './reserved.js';
 
@@ -146,7 +145,7 @@ export class SafeTree {
 			}
 		}
 
-		throw new PackratError(`no free name to keep the older copy of ${escapeControl(path)} under: ${maxCount} names like ${escapeControl(first)} are taken`, 'local');
+		throw new PackratError(`no free name to keep the older copy of ${path} under: ${maxCount} names like ${first} are taken`, 'local');
 	}
 
 	/** Run `task` once every placement in `directory` before it has ended. */
@@ -172,7 +171,7 @@ export class SafeTree {
 
 		const stat = lstatNow(next);
 		if (stat?.isSymbolicLink()) {
-			throw new PackratError(`refused to write through the symlink ${escapeControl(next)} inside the backup folder: remove it or move it out`, 'local');
+			throw new PackratError(`refused to write through the symlink ${next} inside the backup folder: remove it or move it out`, 'local');
 		}
 
 		if (stat?.isDirectory()) return;
@@ -189,6 +188,6 @@ export class SafeTree {
 /** packrat's own names at the top of the tree are never written by a placement (they are renamed before: reserved.ts). */
 function refuseReserved(root: string, parts: readonly string[]): void {
 	if (parts.length > 0 && isReserved(parts[0]!)) {
-		throw new PackratError(`refused to write ${escapeControl(join(root, parts[0]!))}: the name is packrat's own at the top of the backup folder`, 'local');
+		throw new PackratError(`refused to write ${join(root, parts[0]!)}: the name is packrat's own at the top of the backup folder`, 'local');
 	}
 }

@@ -1,11 +1,13 @@
 /**
  * The two logs every run leaves in the backup folder: `packrat-transfer.log`, one tab-separated
  * line per event, rotated by size; and `packrat-errors.log`, every error shown in the error pane.
- * Fields are escaped, so no remote name can forge a line.
+ * Fields are escaped, so no remote name can forge a line, and cut to a sane length (limits.ts),
+ * so no server reply or listing line can fill the disk through them.
  */
 import {closeSync, constants, lstatSync, openSync, renameSync, statSync, writeSync} from 'node:fs';
 import {PackratError} from './errors.js';
 import {join} from 'node:path';
+import {clip, limits} from './ftp/limits.js';
 import {escapeControl} from './names.js';
 
 export const transferLogName = 'packrat-transfer.log';
@@ -62,9 +64,14 @@ export function transferLogPath(folder: string): string {
 	return join(folder, transferLogName);
 }
 
+/** A path for a log line: cut past `limits.logPath`, escaped. */
+const pathField = (path: string) => escapeControl(clip(path, limits.logPath));
+/** A reply, a reason or an unparsed line for a log line: cut past `limits.logField`, escaped. */
+const textField = (text: string) => escapeControl(clip(text, limits.logField));
+
 /** A transfer log line: time, level, event, remote path, bytes, ms, reply. */
 export function formatLogLine(time: Date, level: Level, event: string, path: string, detail: LogDetail = {}): string {
-	return [time.toISOString(), level, event, escapeControl(path), detail.bytes ?? '', detail.ms ?? '', escapeControl(detail.reply ?? '')].join('\t');
+	return [time.toISOString(), level, event, pathField(path), detail.bytes ?? '', detail.ms ?? '', textField(detail.reply ?? '')].join('\t');
 }
 
 /** Buffers lines and appends them in batches: a line per file must not cost a write per file. */
@@ -91,7 +98,7 @@ export class RunLogs {
 	/** An error for the error pane: in the transfer log and in the error log. */
 	error(event: string, path: string, message: string): void {
 		this.transfer('ERROR', event, path, {reply: message});
-		appendSafely(this.errorPath, `${this.now().toISOString()}\t${escapeControl(path)}\t${escapeControl(message)}\n`);
+		appendSafely(this.errorPath, `${this.now().toISOString()}\t${pathField(path)}\t${textField(message)}\n`);
 	}
 
 	flush(): void {

@@ -73,7 +73,7 @@ export class Pool {
 		if (slot.client && !slot.client.closed) return slot.client;
 		this.check();
 		try {
-			const {client} = await connect(this.options.config);
+			const {client} = await connect(this.options.config, undefined, this.options.signal);
 			slot.client = client;
 			if (this.options.signal.aborted) client.close();
 			this.check();
@@ -128,11 +128,12 @@ export class Pool {
 /** Thrown in a worker whose slot the server would not give a connection; the worker ends. */
 export class SlotRetired extends Error {}
 
-/** First client of a run, with the connect failure turned into its one line. */
-export async function connectFirst(config: ServerConfig, decide?: Parameters<typeof connect>[1]) {
+/** First client of a run, with the connect failure turned into its one line; `signal` ends the connect at once. */
+export async function connectFirst(config: ServerConfig, decide?: Parameters<typeof connect>[1], signal?: AbortSignal) {
 	try {
-		return await connect(config, decide);
+		return await connect(config, decide, signal);
 	} catch (error) {
+		if (signal?.aborted) throw new CancelledError();
 		throw connectFailure(error, config);
 	}
 }

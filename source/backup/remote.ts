@@ -8,7 +8,7 @@ import type {TLSSocket, ConnectionOptions} from 'node:tls';
 import {checkControlCertificate, checkDataCertificate, type Peer, type TrustDecider} from './certificates.js';
 import {PackratError, describeConnectError, replyText} from './errors.js';
 import {FtpClient} from './ftp/client.js';
-import {Control, FtpReplyError} from './ftp/control.js';
+import {Control, FtpReplyError, LimitError} from './ftp/control.js';
 
 export type TlsMode = 'none' | 'explicit' | 'implicit';
 
@@ -41,11 +41,12 @@ export type ConnectResult = Connected & {trusted?: string};
 /**
  * Open and log in one client. Throws a PackratError with one line for a failure that no retry
  * would cure (unknown host, wrong password, untrusted certificate, no TLS offered), and the
- * raw error for faults worth another attempt.
+ * raw error for faults worth another attempt. `signal` (the run's cancel) ends the connection at
+ * once, in whatever step it is.
  */
-export async function connect(config: ServerConfig, decide?: TrustDecider): Promise<ConnectResult> {
+export async function connect(config: ServerConfig, decide?: TrustDecider, signal?: AbortSignal): Promise<ConnectResult> {
 	const tls = config.tls === 'none' ? undefined : tlsOptions(config);
-	const {control, greeting} = await Control.open(config.host, config.port, config.timeoutMs, config.tls === 'implicit' ? tls : undefined);
+	const {control, greeting} = await Control.open(config.host, config.port, config.timeoutMs, config.tls === 'implicit' ? tls : undefined, signal);
 	// Data connections are held to the rule the control connection passed, with the fingerprint it passed by.
 	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
 	const verify = (socket: TLSSocket, port: number) => checkDataCertificate(socket, peer, port);
@@ -90,9 +91,9 @@ export async function connect(config: ServerConfig, decide?: TrustDecider): Prom
 	}
 }
 
-/** A refusal of an optional command is no fault; a lost connection still is. */
+/** A refusal of an optional command is no fault; a lost connection, or a reply past a limit, still is. */
 function ignoreReply(error: unknown): undefined {
-	if (error instanceof FtpReplyError) return undefined;
+	if (error instanceof FtpReplyError && !(error instanceof LimitError)) return undefined;
 	throw error;
 }
 

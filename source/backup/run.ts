@@ -56,7 +56,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		logs.transfer('INFO', 'run-start', job.server.root, {reply: `${job.mode}${job.latestOnly ? ', latest only' : ''} into ${job.backupFolder}`});
 		for (const {path, storedAs} of rescued) logs.transfer('WARN', 'reserved', path, {reply: `held something other than packrat's own file: moved to ${storedAs}`});
 
-		const first = await connectFirst(job.server, options.decideTrust);
+		const first = await connectFirst(job.server, options.decideTrust, signal);
 		if (first.trusted) logs.transfer('INFO', 'trust', job.server.host, {reply: `certificate ${first.trusted} trusted by the user`});
 		await checkRoot(first.client, job.server.root, first.mlsd);
 		pool = new Pool({config: {...job.server, fingerprint: first.trusted ?? job.server.fingerprint}, size: job.connections, retries: job.retries, signal, emit, backoffMs: options.backoffMs});

@@ -88,9 +88,14 @@ export class Partials {
 
 export type Downloaded = {temporary: string; bytes: number; resumedFrom: number; sidecar?: string};
 
+/** More bytes came than the listing gave the file: the download was stopped before they were written. */
+class Grown extends Error {}
+
 /**
  * Download `file` into its partial, resuming where possible, and give it the server's mtime.
  * `watch` is handed a reader of the bytes held so far (resumed part included), for progress.
+ * Never more than the listed size is written: a file that passes it is stopped at once, its
+ * partial dropped, and it fails as a file that changed during the run (worth another attempt).
  */
 export async function download(client: FtpClient, file: RemoteFile, partials: Partials, pace: DiskPace, watch: (held: () => number) => void): Promise<Downloaded> {
 	const partial = partials.of(file);
@@ -103,7 +108,14 @@ export async function download(client: FtpClient, file: RemoteFile, partials: Pa
 		const sink = new FileSink(data, from > 0, file.size < resumeThreshold, pace, () => partials.opened(partial));
 		watch(() => from + sink.received);
 		try {
-			if (from < file.size) await client.retrieve(file.path, from, chunk => sink.write(chunk));
+			const room = file.size - from;
+			if (room > 0) {
+				await client.retrieve(file.path, from, chunk => {
+					if (sink.received + chunk.length > room) throw new Grown();
+					return sink.write(chunk);
+				});
+			}
+
 			await sink.finish(from + sink.received === file.size ? file.mtime : undefined);
 		} finally {
 			await sink.close();
@@ -114,19 +126,20 @@ export async function download(client: FtpClient, file: RemoteFile, partials: Pa
 
 	let received: number;
 	try {
-		received = await fetch(offset);
+		try {
+			received = await fetch(offset);
+		} catch (error) {
+			// A server that refuses REST gets the whole file instead.
+			const code = ftpCode(error);
+			if (offset === 0 || code === undefined || code < 500) throw error;
+			await partials.drop(partial);
+			offset = 0;
+			received = await fetch(0);
+		}
 	} catch (error) {
-		// A server that refuses REST gets the whole file instead.
-		const code = ftpCode(error);
-		if (offset === 0 || code === undefined || code < 500) throw error;
+		if (!(error instanceof Grown)) throw error;
 		await partials.drop(partial);
-		offset = 0;
-		received = await fetch(0);
-	}
-
-	if (offset + received > file.size) {
-		await partials.drop(partial);
-		throw new TransientError(`the file changed during the download (${offset + received} bytes received, ${file.size} listed)`);
+		throw new TransientError(`the file changed during the download: the server sent more than the ${file.size} bytes listed; stopped there`);
 	}
 
 	// Fewer bytes than listed: the data connection ended early. What came is kept, to be resumed.

@@ -7,8 +7,10 @@
 import type {Socket} from 'node:net';
 import type {TLSSocket} from 'node:tls';
 import {parseFtpTime, parseListing, type ListedEntry} from '../listing-parse.js';
-import {ConnectionLost, Control, FtpReplyError, type Reply} from './control.js';
-import {Inflow, openData, passivePort, readData, type DataTls} from './data.js';
+import {ConnectionLost, Control, FtpReplyError, LimitError, type Reply} from './control.js';
+import {Inflow, openData, passivePort, readData, type DataTls, type Pace} from './data.js';
+import {limits, listingReply, type ReplyLimit} from './limits.js';
+import {ListingText} from './listing-text.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
@@ -54,18 +56,19 @@ export class FtpClient {
 	/**
 	 * Listings of folders over the control connection (`STAT <folder>`), many in one round trip:
 	 * the text of each, or an error in its place. Only for servers seen to answer as LIST does.
+	 * Each reply is held within the listing limits (a listing past one closes the connection).
 	 */
 	async statListings(paths: string[]): Promise<Array<string | FtpReplyError>> {
 		return this.each(paths.map(path => `STAT ${path}`), reply => {
 			const lines = reply.message.split('\n');
 			if (reply.code < 211 || reply.code > 213 || lines.length < 2) return new FtpReplyError(500, `STAT gave no listing: ${lines[0]}`);
 			return lines.slice(1, -1).join('\n');
-		});
+		}, listingReply);
 	}
 
 	/** Commands written together, each answer read by `read`; a refusal stands in its place, a lost connection throws. */
-	private async each<T>(commands: string[], read: (reply: Reply) => T | FtpReplyError): Promise<Array<T | FtpReplyError>> {
-		const replies = await Promise.allSettled(this.control.sendAll(commands));
+	private async each<T>(commands: string[], read: (reply: Reply) => T | FtpReplyError, limit?: ReplyLimit): Promise<Array<T | FtpReplyError>> {
+		const replies = await Promise.allSettled(this.control.sendAll(commands, limit));
 		return replies.map(outcome => {
 			if (outcome.status === 'fulfilled') return read(outcome.value);
 			if (outcome.reason instanceof FtpReplyError) return outcome.reason;
@@ -78,35 +81,33 @@ export class FtpClient {
 		return parseListing(await this.listText(path, mlsd), mlsd).entries;
 	}
 
-	/** A folder's listing over a data connection: MLSD, or `LIST -a` (plain LIST where that is refused). */
+	/**
+	 * A folder's listing over a data connection: MLSD, or `LIST -a` (plain LIST where that is
+	 * refused), within the listing limits and its deadline; past a limit, a LimitError naming both.
+	 */
 	async listText(path: string, mlsd: boolean): Promise<string> {
-		// Copied as they come (the read buffer is reused) and decoded whole, so a character cut
-		// between two reads is not lost.
-		let parts: Buffer[] = [];
-		const collect = (chunk: Buffer) => {
-			parts.push(Buffer.from(chunk));
-		};
-
+		const listing = new ListingText(path);
+		const pace = {windowMs: this.options.timeoutMs, deadlineMs: limits.listingDeadline * this.options.timeoutMs};
 		if (mlsd) {
-			await this.transfer(withPath('MLSD', path), collect);
+			await this.transfer(withPath('MLSD', path), listing.take, pace);
 		} else {
 			try {
-				await this.transfer(withPath(this.listCommand, path), collect);
+				await this.transfer(withPath(this.listCommand, path), listing.take, pace);
 			} catch (error) {
 				if (!(error instanceof FtpReplyError) || error.code < 500 || this.listCommand === 'LIST') throw error;
 				this.listCommand = 'LIST';
-				parts = [];
-				await this.transfer(withPath('LIST', path), collect);
+				listing.reset();
+				await this.transfer(withPath('LIST', path), listing.take, pace);
 			}
 		}
 
-		return Buffer.concat(parts).toString('utf8');
+		return listing.text();
 	}
 
 	/** Download `path` from byte `offset`, handing each chunk to `take`. */
 	async retrieve(path: string, offset: number, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
 		if (offset > 0) await this.control.send(`REST ${offset}`);
-		await this.transfer(`RETR ${path}`, take);
+		await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs});
 	}
 
 	/** Protect the data channel once the control connection is TLS (PBSZ 0, PROT P). */
@@ -121,9 +122,10 @@ export class FtpClient {
 	/**
 	 * One command that answers over a data connection. The passive request and the command go
 	 * out together once the server is known to take EPSV or PASV; the data connection is opened
-	 * when the port comes back.
+	 * when the port comes back. Any failure but the server's refusal spends this control connection:
+	 * its final reply may come late or never.
 	 */
-	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace): Promise<void> {
 		let portReply: Reply;
 		let final: Promise<Reply>;
 		if (this.passive) {
@@ -148,7 +150,7 @@ export class FtpClient {
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
 		try {
-			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, inflow);
+			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, inflow, this.control.signal);
 		} catch (error) {
 			// The server may wait for this connection a long time: this control connection is spent.
 			this.control.close();
@@ -162,7 +164,7 @@ export class FtpClient {
 			return take(chunk);
 		};
 
-		const reading = readData(socket, counted, inflow).then(() => {
+		const reading = readData(socket, counted, inflow, pace).then(() => {
 			this.control.data = undefined; // From here the control connection's own timeout guards the wait.
 		});
 		try {
@@ -179,6 +181,9 @@ export class FtpClient {
 				});
 				reading.then(done, reject);
 			});
+		} catch (error) {
+			if (!(error instanceof FtpReplyError) || error instanceof LimitError) this.control.close();
+			throw error;
 		} finally {
 			socket.destroy();
 			this.control.data = undefined;
@@ -210,7 +215,7 @@ const dataGraceMs = 100;
  * first waits a moment for the data connection to end, and its bytes to be counted.
  */
 async function brokenOrRefused(error: unknown, received: () => number, reading: Promise<void>): Promise<unknown> {
-	if (!(error instanceof FtpReplyError)) return error;
+	if (!(error instanceof FtpReplyError) || error instanceof LimitError) return error;
 	if (received() === 0) {
 		let timer: NodeJS.Timeout | undefined;
 		await Promise.race([reading.catch(() => undefined), new Promise(resolve => (timer = setTimeout(resolve, dataGraceMs)))]);

@@ -1,109 +1,101 @@
 /**
  * An FTP control connection that can pipeline: commands written together are answered in
  * order, so the MDTMs of a folder, or the STATs of many folders, cost one round trip, not one
- * each. Replies are parsed as RFC 959 says (a multi-line reply ends at `ddd ` with its opening
- * code); 1xx replies are preliminary and skipped; 4xx and 5xx become FtpReplyError.
+ * each. Replies are read by ReplyReader; 1xx replies are preliminary and skipped; 4xx and 5xx
+ * become FtpReplyError. Nothing a server sends can grow without bound or hold a command forever:
+ * a line, a reply and the time to answer each have a limit (limits.ts), and passing one closes
+ * the connection.
  */
 import {connect as connectTcp, type Socket} from 'node:net';
 import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
+import {ConnectionLost, FtpReplyError, LimitError, cancelled} from './faults.js';
+import {clip, replyLimit, type ReplyLimit} from './limits.js';
+import {ready, seconds} from './ready.js';
+import {ReplyReader} from './reply-reader.js';
+
+export {ConnectionLost, FtpReplyError, LimitError} from './faults.js';
+export {ready} from './ready.js';
 
 export type Reply = {code: number; message: string};
 
-/** A final reply of 400 or more. `message` is the whole reply as the server sent it. */
-export class FtpReplyError extends Error {
-	constructor(readonly code: number, message: string) {
-		super(message);
-		this.name = 'FtpReplyError';
-	}
-}
+/** A reply awaited: `asked` is its command, or with `named` what it is (the greeting). */
+type Waiter = {resolve: (reply: Reply) => void; reject: (error: Error) => void; asked: string; named: boolean; limit: ReplyLimit};
 
-/** A fault of the connection itself (closed, timed out); always worth another attempt. */
-export class ConnectionLost extends Error {
-	readonly code: string;
-	constructor(message: string, code = 'ECONNRESET') {
-		super(message);
-		this.code = code;
-	}
-}
-
-/**
- * Wait for a socket to be ready (`connect`, `secureConnect`), failing on an error, on a close
- * before it, or when nothing happens for `timeoutMs`; a socket that fails is destroyed.
- */
-export async function ready(socket: Socket, event: 'connect' | 'secureConnect', timeoutMs: number, what: string): Promise<void> {
-	socket.setTimeout(timeoutMs);
-	await new Promise<void>((resolve, reject) => {
-		const settle = (error?: Error) => {
-			socket.off(event, onReady);
-			socket.off('error', settle);
-			socket.off('close', onClose);
-			socket.off('timeout', onTimeout);
-			if (!error) {
-				resolve();
-				return;
-			}
-
-			socket.destroy();
-			reject(error);
-		};
-
-		const onReady = () => settle();
-		const onClose = () => settle(new ConnectionLost(`${what}: the connection was closed`));
-		const onTimeout = () => settle(new ConnectionLost(`${what} in ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT'));
-		socket.once(event, onReady);
-		socket.once('error', settle);
-		socket.once('close', onClose);
-		socket.once('timeout', onTimeout);
-	});
-}
-
-type Waiter = {resolve: (reply: Reply) => void; reject: (error: Error) => void};
+/** How an awaited reply is named in an error (only then: a command is not described for nothing), the password never. */
+const what = (waiter?: Waiter) => (!waiter ? 'an unasked reply' : waiter.named ? waiter.asked : /^PASS\b/i.test(waiter.asked) ? 'the reply to PASS' : `the reply to ${waiter.asked}`);
 
 export class Control {
 	socket: Socket | TLSSocket;
 	closed = false;
-	/** The data connection while one is open: the control connection is then quiet by design, and closing ends both. */
-	data?: Socket;
-	private buffer = '';
-	private lines: string[] = [];
-	private opening = '';
 	/**
 	 * `next`: the next final reply is the last one read in plain text (`AUTH TLS`'s); `sealed`: it
 	 * came and accepted, so nothing more is read until the TLS handshake (`upgrade`).
 	 */
 	private plainEnds?: 'next' | 'sealed';
+	private readonly reader = new ReplyReader(
+		text => this.settle(text),
+		() => this.waiting[0]?.limit ?? replyLimit,
+		passed => this.breakOff(new LimitError(`${what(this.waiting[0])} ${passed}; the connection was closed`)),
+	);
+
 	private readonly waiting: Waiter[] = [];
 	private failure?: Error;
+	private dataSocket?: Socket;
+	/** The deadline of the reply now awaited (the first waiter's), and its length in ms. */
+	private timer?: NodeJS.Timeout;
+	private timerMs = 0;
 
-	private readonly onData = (chunk: string) => this.read(chunk);
+	private readonly onData = (chunk: string) => this.reader.read(chunk);
 	private readonly onError = (error: Error) => this.fail(error);
 	private readonly onClose = () => this.fail(new ConnectionLost('the server closed the connection'));
 	private readonly onTimeout = () => {
-		if (this.waiting.length > 0 && !this.data) {
-			this.fail(new ConnectionLost(`no answer from the server in ${Math.round(this.timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT'));
-			this.socket.destroy();
-		}
+		if (this.waiting.length > 0 && !this.dataSocket) this.breakOff(new ConnectionLost(`no answer from the server in ${Math.round(this.timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT'));
 	};
 
-	private constructor(socket: Socket | TLSSocket, readonly timeoutMs: number) {
+	private readonly onDeadline = () => {
+		const head = this.waiting[0];
+		if (head && !this.dataSocket) this.breakOff(new ConnectionLost(`${what(head)} was not whole in ${seconds(this.timerMs)} (deadline: ${head.limit.deadline} × the timeout)`, 'ETIMEDOUT'));
+	};
+
+	private readonly onAbort = () => this.breakOff(cancelled());
+
+	private constructor(socket: Socket | TLSSocket, readonly timeoutMs: number, readonly signal?: AbortSignal) {
 		this.socket = socket;
 		this.attach(socket);
+		// Removed when the connection fails or closes: a listener left on a combined signal keeps it alive.
+		if (signal?.aborted) this.onAbort();
+		else signal?.addEventListener('abort', this.onAbort, {once: true});
 	}
 
-	/** Connect (TLS from the first byte when `tls` is given) and read the greeting. */
-	static async open(host: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{control: Control; greeting: Reply}> {
+	/**
+	 * Connect (TLS from the first byte when `tls` is given) and read the greeting. `signal` ends
+	 * the connection at once, whatever it is doing, for as long as it lives.
+	 */
+	static async open(host: string, port: number, timeoutMs: number, tls?: ConnectionOptions, signal?: AbortSignal): Promise<{control: Control; greeting: Reply}> {
+		if (signal?.aborted) throw cancelled();
 		const socket = tls ? connectTls({...tls, host, port}) : connectTcp({host, port});
-		await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `no answer from ${host}:${port}`);
+		await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `no answer from ${host}:${port}`, signal);
 		socket.setNoDelay(true);
-		const control = new Control(socket, timeoutMs);
+		const control = new Control(socket, timeoutMs, signal);
 		try {
-			const greeting = await control.expect();
+			const greeting = await control.expect('the greeting');
 			return {control, greeting};
 		} catch (error) {
 			control.close();
 			throw error;
 		}
 	}
+
+	/** The data connection while one is open: the control connection is then quiet by design (no timeout, no deadline); closing ends both. */
+	get data(): Socket | undefined {
+		return this.dataSocket;
+	}
+
+	set data(socket: Socket | undefined) {
+		this.dataSocket = socket;
+		this.arm();
+	}
+
 
 	/**
 	 * Send `AUTH TLS` (or `AUTH SSL`); its reply is the last read in plain text. Once it is a
@@ -119,14 +111,12 @@ export class Control {
 		}
 	}
 
-	/** Turn this connection into TLS (after `AUTH TLS` was accepted); the reply parser starts afresh. */
+	/** Turn this connection into TLS (after `AUTH TLS` was accepted); the reply reader starts afresh. */
 	async upgrade(options: ConnectionOptions): Promise<void> {
 		const plain = this.socket;
 		this.detach(plain);
 		// Plain bytes after the 234: a line begun, a multi-line reply opened. None is a TLS reply.
-		this.buffer = '';
-		this.lines = [];
-		this.opening = '';
+		this.reader.reset();
 		// Node hands bytes still in the plain socket's read queue to the TLS layer (as records): none may
 		// be there (they would fail the handshake at best), so they are dropped here too.
 		while (plain.readableLength > 0 && plain.read() !== null);
@@ -148,25 +138,53 @@ export class Control {
 		return this.sendAll([command])[0]!;
 	}
 
-	/** Write every command at once; one promise per command, settled in the server's order. */
-	sendAll(commands: string[]): Array<Promise<Reply>> {
-		const replies = commands.map(() => this.expect());
+	/**
+	 * Write every command at once; one promise per command, settled in the server's order. With
+	 * `limit`, the replies may be as large as it says (a listing by STAT).
+	 */
+	sendAll(commands: string[], limit = replyLimit): Array<Promise<Reply>> {
+		const replies = commands.map(command => this.wait(command, false, limit));
 		if (this.failure === undefined) this.socket.write(commands.map(command => `${command}\r\n`).join(''));
 		return replies;
 	}
 
 	/** The next reply, whatever asked for it (the greeting has no command). */
-	expect(): Promise<Reply> {
-		if (this.failure) return Promise.reject(this.failure);
-		return new Promise((resolve, reject) => this.waiting.push({resolve, reject}));
+	expect(name = 'the reply'): Promise<Reply> {
+		return this.wait(name, true, replyLimit);
 	}
 
 	close(): void {
-		this.data?.destroy();
+		this.dataSocket?.destroy();
 		if (this.closed) return;
 		this.fail(new ConnectionLost('the connection was closed'));
 		if (!this.socket.destroyed) this.socket.end('QUIT\r\n');
 		this.socket.destroy();
+	}
+
+	private wait(asked: string, named: boolean, limit: ReplyLimit): Promise<Reply> {
+		if (this.failure) return Promise.reject(this.failure);
+		return new Promise((resolve, reject) => {
+			this.waiting.push({resolve, reject, asked, named, limit});
+			if (this.waiting.length === 1) this.arm();
+		});
+	}
+
+	/**
+	 * Start the deadline of the reply now awaited afresh: one timer, restarted for each reply, and
+	 * left to run out harmlessly while nothing is awaited or data flows.
+	 */
+	private arm(): void {
+		const head = this.waiting[0];
+		if (!head || this.dataSocket || this.closed) return;
+		const ms = head.limit.deadline * this.timeoutMs;
+		if (this.timer && this.timerMs === ms) {
+			this.timer.refresh();
+			return;
+		}
+
+		clearTimeout(this.timer);
+		this.timerMs = ms;
+		this.timer = setTimeout(this.onDeadline, ms).unref();
 	}
 
 	private attach(socket: Socket): void {
@@ -185,62 +203,35 @@ export class Control {
 		socket.off('timeout', this.onTimeout);
 	}
 
-	private sealed(): boolean {
-		return this.plainEnds === 'sealed';
-	}
-
-	private read(chunk: string): void {
-		if (this.sealed()) return;
-		this.buffer += chunk;
-		let start = 0;
-		for (let end = this.buffer.indexOf('\n', start); end >= 0; end = this.buffer.indexOf('\n', start)) {
-			const line = this.buffer.charCodeAt(end - 1) === 13 ? this.buffer.slice(start, end - 1) : this.buffer.slice(start, end);
-			start = end + 1;
-			this.line(line);
-			if (this.sealed()) {
-				this.buffer = '';
-				return;
-			}
-		}
-
-		this.buffer = start === 0 ? this.buffer : this.buffer.slice(start);
-	}
-
-	private line(line: string): void {
-		if (this.opening === '') {
-			if (!/^\d{3}[ -]/.test(line)) return; // Not a reply: a stray line before one.
-			if (line[3] === '-') {
-				this.opening = line.slice(0, 3);
-				this.lines.push(line);
-				return;
-			}
-
-			this.settle(line);
-			return;
-		}
-
-		this.lines.push(line);
-		if (line.startsWith(this.opening) && line[3] === ' ') {
-			const text = this.lines.join('\n');
-			this.lines = [];
-			this.opening = '';
-			this.settle(text);
-		}
-	}
-
 	private settle(text: string): void {
 		const code = Number(text.slice(0, 3));
 		if (code < 200) return; // Preliminary (150, 125): the final reply follows.
 		const waiter = this.waiting.shift();
 		if (!waiter) return; // Unasked (a 421 before closing): the close that follows tells.
-		if (this.plainEnds === 'next' && code < 400) this.plainEnds = 'sealed';
-		if (code >= 400) waiter.reject(new FtpReplyError(code, text));
+		if (this.plainEnds === 'next' && code < 400) {
+			this.plainEnds = 'sealed';
+			this.reader.seal();
+		}
+
+		this.arm();
+		// A refusal is shown and logged: a long one is cut (a listing by STAT is a success, whole).
+		if (code >= 400) waiter.reject(new FtpReplyError(code, clip(text)));
 		else waiter.resolve({code, message: text});
+	}
+
+	/** End the connection at once for `error` (a limit, a deadline, a cancel): every waiter gets it. */
+	private breakOff(error: Error): void {
+		this.fail(error);
+		this.dataSocket?.destroy();
+		this.socket.destroy();
 	}
 
 	private fail(error: Error): void {
 		this.failure ??= error;
 		this.closed = true;
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		this.signal?.removeEventListener('abort', this.onAbort);
 		for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
 	}
 }

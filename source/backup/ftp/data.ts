@@ -6,6 +6,8 @@
 import {connect as connectTcp, type Socket} from 'node:net';
 import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
 import {ConnectionLost, FtpReplyError, ready, type Reply} from './control.js';
+import {limits, sizeText} from './limits.js';
+import {seconds} from './ready.js';
 
 /** The port of a 229 (`(|||port|)`) or 227 (`(h1,h2,h3,h4,p1,p2)`) reply. */
 export function passivePort(reply: Reply): number {
@@ -51,9 +53,9 @@ export type DataTls = ConnectionOptions & {session?: Buffer; verify: (socket: TL
 /**
  * Connect to the data port; TLS (resuming `session`) when `tls` is given, else reading into
  * `inflow`'s buffer. A TLS connection is checked by `tls.verify` as soon as its handshake is
- * done, before anything reads it; one that fails is destroyed unread.
+ * done, before anything reads it; one that fails is destroyed unread. `signal` gives up at once.
  */
-export async function openData(host: string, port: number, timeoutMs: number, tls?: DataTls, inflow?: Inflow): Promise<Socket | TLSSocket> {
+export async function openData(host: string, port: number, timeoutMs: number, tls?: DataTls, inflow?: Inflow, signal?: AbortSignal): Promise<Socket | TLSSocket> {
 	if (inflow) {
 		inflow.handler = undefined;
 		inflow.early = [];
@@ -64,7 +66,7 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 	// half-closed socket does by itself, would cost a shutdown call per file for nothing.
 	const {verify, ...options} = tls ?? {};
 	const socket = tls ? connectTls({...options, host, port}) : connectTcp({host, port, allowHalfOpen: true, ...(inflow ? {onread: inflow.onread} : {})});
-	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`);
+	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`, signal);
 	if (verify) {
 		// In the same turn as the handshake's end: no 'data' listener yet, so nothing was read.
 		try {
@@ -80,18 +82,49 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 }
 
 /**
+ * How long a data connection may take (SPEC: bounded time): the low-speed rule, as curl's
+ * `--speed-limit`/`--speed-time` (fewer than `limits.lowSpeedBytesPerSecond` over a window of
+ * `windowMs`, the idle timeout, fails it; not judged while packrat itself holds the socket for
+ * the disk), and for a listing an overall deadline.
+ */
+export type Pace = {windowMs: number; deadlineMs?: number};
+
+/**
  * Read a data connection to its end, handing each chunk to `take`; a promise from `take` holds
  * the socket paused until it settles (the disk sets the pace). With `inflow`, chunks are views
- * of its one buffer, valid only during the call.
+ * of its one buffer, valid only during the call. A trickle or a stall fails it (ETIMEDOUT, a
+ * fault worth another attempt).
  */
-export async function readData(socket: Socket, take: (chunk: Buffer) => void | Promise<void>, inflow?: Inflow): Promise<void> {
+export async function readData(socket: Socket, take: (chunk: Buffer) => void | Promise<void>, inflow: Inflow | undefined, pace: Pace): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		let failed = false;
 		let ended = false;
+		/** Bytes in this window, and whether packrat held the socket in it (the disk was behind). */
+		let window = 0;
+		let held = false;
+		let heldInWindow = false;
+		const minimum = (limits.lowSpeedBytesPerSecond * pace.windowMs) / 1000;
+		const judge = setInterval(() => {
+			if (window < minimum && !held && !heldInWindow) {
+				fail(new ConnectionLost(`the data connection brought ${window} bytes in ${seconds(pace.windowMs)}, slower than ${sizeText(limits.lowSpeedBytesPerSecond)}/s (low-speed limit)`, 'ETIMEDOUT'));
+			}
+
+			window = 0;
+			heldInWindow = held;
+		}, pace.windowMs).unref();
+		const deadline = pace.deadlineMs === undefined ? undefined : setTimeout(() => {
+			fail(new ConnectionLost(`the data connection was not done in ${seconds(pace.deadlineMs!)} (deadline: ${limits.listingDeadline} × the timeout)`, 'ETIMEDOUT'));
+		}, pace.deadlineMs).unref();
+		const stop = () => {
+			clearInterval(judge);
+			clearTimeout(deadline);
+			if (inflow) inflow.handler = undefined;
+		};
+
 		const fail = (error: Error) => {
 			if (failed || ended) return;
 			failed = true;
-			if (inflow) inflow.handler = undefined;
+			stop();
 			socket.destroy();
 			reject(error);
 		};
@@ -99,10 +132,16 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 		/** False: paused until `take`'s promise settles. */
 		const onChunk = (chunk: Buffer): boolean => {
 			if (failed) return true;
+			window += chunk.length;
 			try {
 				const pending = take(chunk);
 				if (!pending) return true;
-				pending.then(() => socket.resume(), fail);
+				held = true;
+				heldInWindow = true;
+				pending.then(() => {
+					held = false;
+					socket.resume();
+				}, fail);
 				return false;
 			} catch (error) {
 				fail(error as Error);
@@ -127,7 +166,7 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 		socket.once('end', () => {
 			if (failed) return;
 			ended = true;
-			if (inflow) inflow.handler = undefined;
+			stop();
 			socket.destroy();
 			resolve();
 		});
