@@ -78,7 +78,7 @@ type Item = {due: number; bytes: number; data: Buffer | Promise<Buffer> | 'end' 
  * One direction of a relayed connection: reads `from`, holds each chunk until its due time (from
  * `schedule`, never before the previous chunk's), then writes it to `to()`. An end or a reset of
  * `from` is passed on in its turn. `transform` may rewrite the bytes (the passive replies);
- * `delivered` hears of each chunk written.
+ * `delivered` hears of each chunk written, and of the end.
  */
 export class Pipe {
 	private readonly queue: Item[] = [];
@@ -137,8 +137,10 @@ export class Pipe {
 			this.queue.shift();
 			this.link.late(performance.now() - item.due);
 			const to = this.to();
-			if (data === 'end') to.end();
-			else if (data === 'destroy') {
+			if (data === 'end') {
+				to.end();
+				this.hooks.delivered?.();
+			} else if (data === 'destroy') {
 				this.closed = true;
 				to.destroy();
 			} else {

@@ -46,12 +46,21 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
 		return server;
 	};
 
-	/** Relay `client` to `to` through the link; `rewrite` edits the server's bytes on their way. */
-	const relay = (client: Socket, kind: Kind, to: {host: string; port: number}, rewrite?: (chunk: Buffer) => Buffer | Promise<Buffer>) => {
+	/**
+	 * Relay `client` to `to` through the link; `rewrite` edits the server's bytes on their way
+	 * (given `heard`, which a data connection calls as its bytes reach the client). `owner` is the
+	 * control connection's `heard`, when known: what reaches the client here may be what it waits for there.
+	 */
+	const relay = (client: Socket, kind: Kind, to: {host: string; port: number}, rewrite?: (heard: () => void) => (chunk: Buffer) => Buffer | Promise<Buffer>, owner?: () => void) => {
 		const opened = performance.now();
 		const serverSide = link.serverSideOpen(opened);
 		link.stats.connections[kind]++;
 		let heard = true;
+		const hear = () => {
+			heard = true;
+			owner?.();
+		};
+
 		let upstream: Socket | undefined;
 		const mine: Pipe[] = [];
 		const add = (pipe: Pipe) => {
@@ -69,7 +78,7 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
 			timers.delete(timer);
 			upstream = track(createConnection({host: to.host, port: to.port, allowHalfOpen: true}));
 			upstream.on('close', forget);
-			add(new Pipe(link, upstream, () => client, (now, bytes) => link.down(now, bytes), {transform: rewrite, delivered: () => (heard = true)}));
+			add(new Pipe(link, upstream, () => client, (now, bytes) => link.down(now, bytes), {transform: rewrite?.(hear), delivered: hear}));
 			return upstream;
 		};
 
@@ -90,10 +99,10 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
 	};
 
 	/** A port of the proxy's own for one passive data connection to the server's `to`. */
-	const passivePort = async (to: {host: string; port: number}): Promise<number> => {
+	const passivePort = async (to: {host: string; port: number}, owner: () => void): Promise<number> => {
 		const server = await listen(0, client => {
 			server.close();
-			relay(client, 'data', to);
+			relay(client, 'data', to, undefined, owner);
 		});
 		// A port the client never connects to is given up with the server's own (vsftpd: accept_timeout, 60 s).
 		const timer = setTimeout(() => server.close(), 60_000);
@@ -105,15 +114,15 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
 		return (server.address() as {port: number}).port;
 	};
 
-	const rewriter = () => {
+	const rewriter = (owner: () => void) => {
 		let partial = '';
 		const line = async (text: string): Promise<string> => {
 			const extended = /^229 (.*)\(\|\|\|(\d+)\|\)(.*)$/.exec(text);
-			if (extended) return `229 ${extended[1]}(|||${await passivePort({host: options.target.host, port: Number(extended[2])})}|)${extended[3]}`;
+			if (extended) return `229 ${extended[1]}(|||${await passivePort({host: options.target.host, port: Number(extended[2])}, owner)}|)${extended[3]}`;
 			const classic = /^227 (.*)\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)(.*)$/.exec(text);
 			if (!classic) return text;
 			const [, before, a, b, c, d, high, low, after] = classic;
-			const port = await passivePort({host: `${a}.${b}.${c}.${d}`, port: Number(high) * 256 + Number(low)});
+			const port = await passivePort({host: `${a}.${b}.${c}.${d}`, port: Number(high) * 256 + Number(low)}, owner);
 			return `227 ${before}(${options.host.replaceAll('.', ',')},${port >> 8},${port & 255})${after}`;
 		};
 
@@ -130,7 +139,7 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
 		};
 	};
 
-	const control = await listen(0, client => relay(client, 'control', options.target, options.passive === 'rewrite' ? rewriter() : undefined));
+	const control = await listen(0, client => relay(client, 'control', options.target, options.passive === 'rewrite' ? rewriter : undefined));
 	if (options.passive !== 'rewrite') {
 		for (let port = options.passive.min; port <= options.passive.max; port++) {
 			const same = port;
