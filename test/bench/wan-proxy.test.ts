@@ -136,8 +136,10 @@ describe('the WAN proxy of the benchmark', () => {
 		client.write('PASV\r\n');
 		// Not rewritten: the server announces the proxy's address itself.
 		expect(await line(client)).toContain(`(127,0,0,2,${dataPort >> 8},${dataPort & 255})`);
+		const started = performance.now();
 		const data = await open('127.0.0.2', dataPort);
 		expect(await receive(data, text => text.length >= payload.length)).toEqual(payload);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(2 * rttMs - 1);
 		expect(proxy.link.stats.connections).toEqual({control: 1, data: 1});
 		expect(proxy.link.stats.commands).toEqual({});
 	});
