@@ -11,6 +11,7 @@ import {ConnectionLost, Control, FtpReplyError, LimitError, type Reply} from './
 import {Inflow, openData, passivePort, readData, type DataTls, type Pace} from './data.js';
 import {limits, listingReply, type ReplyLimit} from './limits.js';
 import {ListingText} from './listing-text.js';
+import {withoutCertificate} from './tls-session.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
@@ -145,7 +146,8 @@ export class FtpClient {
 		}
 
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
-		const tls = this.protected ? {...this.options.tls!, session: (this.control.socket as TLSSocket).getSession?.()} : undefined;
+		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
+		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session)} : undefined;
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
