@@ -7,11 +7,12 @@
 import type {Socket} from 'node:net';
 import type {TLSSocket} from 'node:tls';
 import {parseFtpTime, parseListing, type ListedEntry} from '../listing-parse.js';
-import {ConnectionLost, Control, FtpReplyError, LimitError, type Reply} from './control.js';
+import {Control, FtpReplyError, LimitError, type Reply} from './control.js';
 import {Inflow, openData, passivePort, readData, type DataTls, type Pace} from './data.js';
 import {limits, listingReply, type ReplyLimit} from './limits.js';
 import {ListingText} from './listing-text.js';
 import {withoutCertificate} from './tls-session.js';
+import {aheadFreshMs, answersDuringTransfers, apart, brokenOrRefused, refusalOf, type Ahead} from './transfer-replies.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
@@ -24,6 +25,8 @@ export class FtpClient {
 	private listCommand: 'LIST -a' | 'LIST' = 'LIST -a';
 	/** True once the data channel is protected (PROT P). */
 	protected = false;
+	/** The passive reply asked for behind the last transfer, for the next one. */
+	private ahead?: Promise<Ahead | undefined>;
 	/** The read buffer of this client's plain data connections (one at a time). */
 	private readonly inflow = new Inflow();
 
@@ -121,42 +124,36 @@ export class FtpClient {
 	}
 
 	/**
-	 * One command that answers over a data connection. The passive request and the command go
-	 * out together once the server is known to take EPSV or PASV; the data connection is opened
-	 * when the port comes back. Any failure but the server's refusal spends this control connection:
-	 * its final reply may come late or never.
+	 * One command that answers over a data connection (see `request` for what goes out with it);
+	 * the data connection is opened once the port is known. A refusal before the data connection
+	 * opens ends the wait for it. Any failure but the server's refusal spends this control
+	 * connection: its final reply may come late or never.
 	 */
 	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace): Promise<void> {
-		let portReply: Reply;
-		let final: Promise<Reply>;
-		if (this.passive) {
-			const [passive, answer] = this.control.sendAll([this.passive, command]);
-			final = answer!;
-			final.catch(() => undefined);
-			try {
-				portReply = await passive!;
-			} catch (error) {
-				await final.catch(() => undefined);
-				throw error;
-			}
-		} else {
-			portReply = await this.enterPassive();
-			final = this.control.send(command);
-			final.catch(() => undefined);
-		}
-
+		const {port, final} = await this.request(command);
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
 		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
 		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session)} : undefined;
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
+		const opening = new AbortController();
+		const cancel = () => opening.abort();
+		if (this.control.signal?.aborted) cancel();
+		this.control.signal?.addEventListener('abort', cancel, {once: true});
+		final.catch(() => opening.abort());
 		try {
-			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, inflow, this.control.signal);
+			socket = await openData(this.options.host, passivePort(port), this.options.timeoutMs, tls, inflow, opening.signal);
 		} catch (error) {
+			// Refused (the server takes no connection for it, and may reset the one made): this control connection goes on.
+			const refusal = await refusalOf(final);
+			const stopped = refusal !== undefined && !this.control.signal?.aborted;
+			if (stopped && refusal instanceof FtpReplyError && !(refusal instanceof LimitError)) throw refusal;
 			// The server may wait for this connection a long time: this control connection is spent.
 			this.control.close();
-			throw error;
+			throw stopped ? refusal : error;
+		} finally {
+			this.control.signal?.removeEventListener('abort', cancel);
 		}
 
 		this.control.data = socket;
@@ -192,6 +189,41 @@ export class FtpClient {
 		}
 	}
 
+	/**
+	 * Send `command` with what its data connection needs: the port asked for ahead by the last
+	 * transfer while it is fresh, else a passive request written with the command (EPSV and PASV
+	 * alone the first time, to learn which the server takes); and behind the command, unless the
+	 * server was seen answering during a transfer, the next transfer's passive request.
+	 */
+	private async request(command: string): Promise<{port: Reply; final: Promise<Reply>}> {
+		const ahead = await this.ahead;
+		this.ahead = undefined;
+		let port = ahead && Date.now() - ahead.at < aheadFreshMs ? ahead.reply : undefined;
+		if (!port && !this.passive) port = await this.enterPassive();
+		const asked = port ? [command] : [this.passive!, command];
+		const server = `${this.options.host}:${this.control.socket.remotePort ?? ''}`;
+		const askAhead = !answersDuringTransfers(server);
+		const replies = this.control.sendAll(askAhead ? [...asked, this.passive!] : asked);
+		let final = replies[asked.length - 1]!;
+		if (askAhead) {
+			const split = apart(server, final, replies.at(-1)!);
+			final = split.final;
+			this.ahead = split.next;
+		}
+
+		final.catch(() => undefined);
+		if (!port) {
+			try {
+				port = await replies[0]!;
+			} catch (error) {
+				await final.catch(() => undefined);
+				throw error;
+			}
+		}
+
+		return {port, final};
+	}
+
 	private async enterPassive(): Promise<Reply> {
 		try {
 			const reply = await this.control.send('EPSV');
@@ -205,24 +237,4 @@ export class FtpClient {
 		this.passive = 'PASV';
 		return reply;
 	}
-}
-
-/** How long a failure reply waits for data already on its way over the data connection. */
-const dataGraceMs = 100;
-
-/**
- * What a failure reply to a transfer stands for. Before any data, a refusal (550: no such file).
- * Once data has come, the transfer breaking (a server that could not send the rest: vsftpd's 426,
- * ftp-srv's 551), which another attempt resumes: so a reply that comes before data the server sent
- * first waits a moment for the data connection to end, and its bytes to be counted.
- */
-async function brokenOrRefused(error: unknown, received: () => number, reading: Promise<void>): Promise<unknown> {
-	if (!(error instanceof FtpReplyError) || error instanceof LimitError) return error;
-	if (received() === 0) {
-		let timer: NodeJS.Timeout | undefined;
-		await Promise.race([reading.catch(() => undefined), new Promise(resolve => (timer = setTimeout(resolve, dataGraceMs)))]);
-		clearTimeout(timer);
-	}
-
-	return received() > 0 ? new ConnectionLost(`the transfer broke after ${received()} bytes: ${error.message}`) : error;
 }
