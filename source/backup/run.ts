@@ -17,6 +17,7 @@ import {RunLogs} from './logs.js';
 import {plan, planEvent, type PlannedFile} from './plan.js';
 import {protectReserved, rescueOwnNames} from './reserved.js';
 import {Pool, checkRoot, connectFirst} from './pool.js';
+import {autoConnections, initialConnections} from './adapt.js';
 import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
 import {transferAll} from './transfer-all.js';
 import {finish} from './finish.js';
@@ -59,7 +60,8 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		const first = await connectFirst(job.server, options.decideTrust, signal);
 		if (first.trusted) logs.transfer('INFO', 'trust', job.server.host, {reply: `certificate ${first.trusted} trusted by the user`});
 		await checkRoot(first.client, job.server.root, first.mlsd);
-		pool = new Pool({config: {...job.server, fingerprint: first.trusted ?? job.server.fingerprint}, size: job.connections, retries: job.retries, signal, emit, backoffMs: options.backoffMs});
+		const size = initialConnections(job.connections);
+		pool = new Pool({config: {...job.server, fingerprint: first.trusted ?? job.server.fingerprint}, size, max: job.connections === 'auto' ? autoConnections.max : size, retries: job.retries, signal, emit, backoffMs: options.backoffMs});
 		await pool.open(first.client, first.mlsd);
 		emit({type: 'connected', connections: pool.live, tls: first.tls, listing: pool.listing});
 		logs.transfer('INFO', 'connect', job.server.root, {reply: `${pool.live} connections, ${first.tls ? 'TLS' : 'no TLS'}, ${pool.listing}`});
@@ -137,6 +139,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 	summary.durationMs = ended.getTime() - started.getTime();
 	summary.bytes = context.bytes.done;
 	summary.errors = context.errors.count;
+	if (pool) summary.connections = pool.peak;
 	if (context.logs) {
 		// A full disk may refuse these last lines too; the summary still reaches the views.
 		try {

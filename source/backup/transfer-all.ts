@@ -9,11 +9,12 @@ import {CancelledError, PackratError, replyText} from './errors.js';
 import type {ScanResult} from './listing.js';
 import type {SafeTree} from './local.js';
 import type {PlannedFile} from './plan.js';
-import type {Pool} from './pool.js';
+import {SlotRetired, type Pool} from './pool.js';
 import type {RunContext} from './job.js';
 import {stateFolderName} from './history.js';
 import {Partials, download} from './transfer.js';
 import {drain} from './work-queue.js';
+import {Adapter} from './adapt.js';
 
 const diskFaults = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
 
@@ -74,6 +75,9 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 	ticker.unref();
 
 	downloads.sort((a, b) => a.file.size - b.file.size);
+	// Under `connections: auto`, the pool grows while the transfers keep their pace (adapt.ts).
+	const adapter = job.connections === 'auto' ? new Adapter(pool) : undefined;
+	adapter?.start();
 	try {
 		await drain(pool, downloads, async (item, slot) => {
 			const {file} = item;
@@ -82,7 +86,11 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 			active.set(slot.index, transfer);
 			emit({type: 'file-start', slot: slot.index, path: file.path, size: file.size, offset: 0});
 			try {
-				const result = await pool.attempt(slot, file.path, async client => download(client, file, partials, tree.pace, held => (transfer.held = held)));
+				const result = await pool.attempt(slot, file.path, async client => {
+					const downloaded = await download(client, file, partials, tree.pace, held => (transfer.held = held));
+					adapter?.transferred(client.firstByteMs, downloaded.bytes);
+					return downloaded;
+				});
 				const aside = await tree.place(result.temporary, file.parts);
 				if (result.sidecar) await rm(result.sidecar, {force: true});
 				item.status = 'downloaded';
@@ -93,6 +101,8 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 				if (aside) logs.transfer('INFO', 'keep-older', file.path, {reply: `older copy kept as ${aside}`});
 				emit({type: 'file-done', slot: slot.index, path: file.path, status: 'downloaded', bytes: result.bytes});
 			} catch (error) {
+				// The server would not give this slot its connection again: the file goes back to the queue, for another.
+				if (error instanceof SlotRetired) throw error;
 				const fatal = diskFault(error, job.backupFolder);
 				if (fatal) {
 					await partials.drop(partials.of(file)).catch(() => undefined);
@@ -111,6 +121,7 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 		});
 	} finally {
 		clearInterval(ticker);
+		adapter?.stop();
 	}
 
 	if (counts.failed === 0) await partials.clear();

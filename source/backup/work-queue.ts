@@ -1,6 +1,7 @@
 /**
  * A queue that grows while it is worked (listing finds folders) and is drained by one worker
- * per pool slot, so every connection stays busy until nothing is left.
+ * per pool slot, so every connection stays busy until nothing is left; a slot the pool adds
+ * meanwhile gets a worker of its own, and one it retires stops after its item.
  */
 import {PackratError} from './errors.js';
 import {SlotRetired, type Pool, type Slot} from './pool.js';
@@ -44,10 +45,19 @@ export async function drain<T>(pool: Pool, items: T[], work: (item: T, slot: Slo
 			}
 		}
 
+		pool.release(slot);
 		notify();
 	};
 
-	await Promise.all(pool.slots.filter(slot => !slot.retired).map(async slot => worker(slot)));
+	const workers = pool.slots.filter(slot => !slot.retired).map(async slot => worker(slot));
+	const stop = pool.onSlot(slot => workers.push(worker(slot)));
+	try {
+		// Awaited in turn: a worker started meanwhile is at the end of the list.
+		for (let index = 0; index < workers.length; index++) await workers[index];
+	} finally {
+		stop();
+	}
+
 	if (failure !== undefined) throw failure;
 	if (items.length > 0) {
 		if (pool.live === 0) throw new PackratError('the server gave no connection to work with');

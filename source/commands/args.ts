@@ -11,7 +11,7 @@ export const flagSpecs = {
 	incremental: {type: 'boolean'},
 	latestOnly: {type: 'boolean'},
 	folder: {type: 'string'},
-	connections: {type: 'number'},
+	connections: {type: 'number', words: ['auto']},
 	json: {type: 'boolean', default: false},
 	profile: {type: 'string'},
 	ascii: {type: 'boolean', default: false},
@@ -27,7 +27,7 @@ export type Flags = {
 	incremental?: boolean;
 	latestOnly?: boolean;
 	folder?: string;
-	connections?: number;
+	connections?: number | 'auto';
 	json: boolean;
 	profile?: string;
 	ascii: boolean;
@@ -69,7 +69,7 @@ export function readArgs(argv: readonly string[]): Parsed {
 		if (negated) name = byOption.get(option.slice(3));
 		if (name === undefined) throw new UsageError(`unknown option --${option}${see}`);
 		if (Object.hasOwn(flags, name)) throw new UsageError(`--${kebab(name)} is given twice${see}`);
-		const spec: {type: string} = flagSpecs[name];
+		const spec: {type: string; words?: readonly string[]} = flagSpecs[name];
 		if (spec.type === 'boolean') {
 			if (inline !== undefined) throw new UsageError(`--${option} takes no value (got ${JSON.stringify(inline)})${see}`);
 			flags[name] = !negated;
@@ -79,8 +79,9 @@ export function readArgs(argv: readonly string[]): Parsed {
 		if (negated) throw new UsageError(`unknown option --${option}${see}`);
 		const value = inline ?? argv[++index];
 		if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${option} needs a value${see}`);
-		if (spec.type === 'number' && !/^\d{1,6}$/.test(value)) throw new UsageError(`--${option} must be a whole number (got ${JSON.stringify(value)})`);
-		flags[name] = spec.type === 'number' ? Number(value) : value;
+		const named = spec.words?.includes(value) === true;
+		if (spec.type === 'number' && !named && !/^\d{1,6}$/.test(value)) throw new UsageError(`--${option} must be a whole number${spec.words ? ` or ${spec.words.join(', ')}` : ''} (got ${JSON.stringify(value)})`);
+		flags[name] = spec.type === 'number' && !named ? Number(value) : value;
 	}
 
 	for (const [name, spec] of Object.entries(flagSpecs)) {

@@ -31,7 +31,8 @@ export function escapedOut(out: Out, json: boolean): Out {
 export function summaryLine(summary: Summary): string {
 	const {counts} = summary;
 	const word = summary.outcome === 'success' ? 'Done' : summary.outcome === 'failed' ? 'Failed' : 'Cancelled';
-	const figures = `${counts.downloaded} downloaded, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.skipped} skipped, ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}`;
+	const over = summary.connections ? ` over ${summary.connections} connection${summary.connections === 1 ? '' : 's'}` : '';
+	const figures = `${counts.downloaded} downloaded, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.skipped} skipped, ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}${over}`;
 	return `${word}: ${figures}${summary.reason ? ` — ${summary.reason}` : ''}`;
 }
 
@@ -43,7 +44,7 @@ function textLine(event: RunEvent, progress: Progress): string | undefined {
 		case 'connected':
 			return `Connected: ${event.connections} connection(s), ${event.tls ? 'TLS' : 'no TLS'}, listing with ${event.listing}`;
 		case 'connections':
-			return `The server allows fewer connections: going on with ${event.connections} (${event.reason})`;
+			return `Connections: ${event.connections} (${event.reason})`;
 		case 'estimate-failed':
 			return `The estimate is incomplete: ${event.reason}`;
 		case 'plan':

@@ -24,11 +24,16 @@ export function outcomeMark(summary: Summary, theme: Theme): Piece {
 	return mark(g.bad, 'Failed', 'bad');
 }
 
+/** ` · 16 connections`: the most a run had open at once, when it opened any. */
+export function connectionsUsed(summary: Summary, dot: string): string {
+	return summary.connections ? ` ${dot} ${summary.connections} connection${summary.connections === 1 ? '' : 's'}` : '';
+}
+
 export function summaryLines(summary: Summary, theme: Theme, width: number, title?: string): Piece[][] {
 	const {counts} = summary;
 	const g = theme.glyph;
 	const lines: Piece[][] = [
-		[title ? {text: `${title} `, bold: true} : undefined, outcomeMark(summary, theme), ` ${g.dot} started ${when(new Date(summary.started))} ${g.dot} ${summary.mode === 'full' ? 'Full' : 'Incremental'}${summary.latestOnly ? ', latest only' : ''}`],
+		[title ? {text: `${title} `, bold: true} : undefined, outcomeMark(summary, theme), ` ${g.dot} started ${when(new Date(summary.started))} ${g.dot} ${summary.mode === 'full' ? 'Full' : 'Incremental'}${summary.latestOnly ? ', latest only' : ''}${connectionsUsed(summary, g.dot)}`],
 		[
 			`${counts.downloaded} downloaded ${g.dot} ${counts.unchanged} unchanged ${g.dot} `,
 			{text: `${counts.failed} failed`, tone: counts.failed > 0 ? 'bad' : undefined},
@@ -39,6 +44,9 @@ export function summaryLines(summary: Summary, theme: Theme, width: number, titl
 	lines.push([{text: `into ${escapeControl(summary.target)}`, tone: 'muted'}]);
 	return lines;
 }
+
+/** Connections drawn each on a line of its own; under `connections: auto` there may be 16. */
+const slotLines = 8;
 
 export type ProgressLines = {head: Piece[]; body: Piece[][]; running: boolean};
 
@@ -93,13 +101,14 @@ function phaseLines(state: ProgressPart, theme: Theme, width: number): Omit<Prog
 				...retry,
 			];
 			const slots = Object.entries(progress.slots).sort(([a], [b]) => Number(a) - Number(b));
-			for (const [slot, view] of slots) {
+			for (const [slot, view] of slots.slice(0, slotLines)) {
 				const share = view.size > 0 ? view.bytes / view.size : 1;
 				const tail = ` ${percent(share).padStart(4)} of ${bytes(view.size)}`;
 				const prefix = `#${Number(slot) + 1} ${g.cursor} `;
 				body.push([{text: prefix, tone: 'muted'}, fitStart(escapeControl(view.path), Math.max(8, width - prefix.length - tail.length - 1), g.ellipsis), tail]);
 			}
 
+			if (slots.length > slotLines) body.push([{text: `and ${slots.length - slotLines} more at work`, tone: 'muted'}]);
 			if (plan) body.push([{text: `${plan.files} files on the server ${g.dot} ${plan.unchanged} unchanged ${g.dot} ${plan.skipped} skipped`, tone: 'muted'}]);
 			return {head, body};
 		}

@@ -23,6 +23,8 @@ export class FtpClient {
 	/** `EPSV` until the server refuses it, then `PASV`; undefined until the first data connection. */
 	private passive?: 'EPSV' | 'PASV';
 	private listCommand: 'LIST -a' | 'LIST' = 'LIST -a';
+	/** The last transfer's time from its request to its first byte (ms); undefined when none came. */
+	firstByteMs?: number;
 	/** True once the data channel is protected (PROT P). */
 	protected = false;
 	/** The passive reply asked for behind the last transfer, for the next one. */
@@ -130,6 +132,8 @@ export class FtpClient {
 	 * connection: its final reply may come late or never.
 	 */
 	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace): Promise<void> {
+		const asked = performance.now();
+		this.firstByteMs = undefined;
 		const {port, final} = await this.request(command);
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
 		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
@@ -159,6 +163,7 @@ export class FtpClient {
 		this.control.data = socket;
 		let received = 0;
 		const counted = (chunk: Buffer) => {
+			if (received === 0) this.firstByteMs = performance.now() - asked;
 			received += chunk.length;
 			return take(chunk);
 		};
