@@ -2,6 +2,7 @@
  * One run: Connecting → Initializing → plan → Backing up → Finishing, as typed events, with an
  * AbortSignal to cancel. The window and `packrat run` both call this and read its events.
  */
+import {setMaxListeners} from 'node:events';
 import {mkdir, rename} from 'node:fs/promises';
 import {join} from 'node:path';
 import {CancelledError, PackratError, oneLine} from './errors.js';
@@ -30,6 +31,8 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 	const started = now();
 	const controller = new AbortController();
 	const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+	// Each connection listens for the cancel, and its data connection while it opens: up to 16 of each (connections: auto).
+	setMaxListeners(4 * autoConnections.max, signal);
 	const emit = (event: RunEvent) => options.onEvent?.(event);
 	const counts: Counts = {downloaded: 0, unchanged: 0, failed: 0, skipped: 0};
 	const context = {job, emit, counts, bytes: {done: 0}, errors: {count: 0}, signal} as Omit<RunContext, 'logs'> & {logs?: RunLogs};
