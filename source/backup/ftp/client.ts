@@ -29,6 +29,8 @@ export class FtpClient {
 	protected = false;
 	/** The passive reply asked for behind the last transfer, for the next one. */
 	private ahead?: Promise<Ahead | undefined>;
+	/** `host:port` of the server, as transfer-replies.ts remembers servers by. */
+	private server?: string;
 	/** The read buffer of this client's plain data connections (one at a time). */
 	private readonly inflow = new Inflow();
 
@@ -206,7 +208,7 @@ export class FtpClient {
 		let port = ahead && Date.now() - ahead.at < aheadFreshMs ? ahead.reply : undefined;
 		if (!port && !this.passive) port = await this.enterPassive();
 		const asked = port ? [command] : [this.passive!, command];
-		const server = `${this.options.host}:${this.control.socket.remotePort ?? ''}`;
+		const server = (this.server ??= `${this.options.host}:${this.control.socket.remotePort ?? ''}`);
 		const askAhead = !answersDuringTransfers(server);
 		const replies = this.control.sendAll(askAhead ? [...asked, this.passive!] : asked);
 		let final = replies[asked.length - 1]!;
