@@ -194,6 +194,8 @@ export class Session {
 
 		const task = this.runOnce(trigger, ready ?? (outcome => !outcome.ok && refuse(outcome))).finally(() => {
 			this.current = undefined;
+			// The rules read `running`: the views hear of its end, or they show now and cancel as they were.
+			this.batched.update(state => ({...state}), true);
 		});
 		this.current = task;
 		return task;

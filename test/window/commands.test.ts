@@ -57,6 +57,18 @@ describe('the rule of each command', () => {
 		expect(made.engine.calls).toHaveLength(1);
 	});
 
+	it('now: allowed again once the run has ended, for a view that reads the state', async () => {
+		made = await makeSession();
+		const seen: Array<string | undefined> = [];
+		made.session.store.subscribe(() => seen.push(made.session.disabledReasons(made.session.state).now));
+		const task = made.session.start();
+		await waitFor(() => made.engine.calls.length === 1, 'the run to start');
+		made.engine.finish();
+		await task;
+		await waitFor(() => seen.at(-1) === undefined, 'a state in which now is allowed');
+		expect(seen).toContain('a backup is already running');
+	});
+
 	it('cancel: refused with no run, and always where the policy forbids it', async () => {
 		made = await makeSession();
 		expect(made.session.disabledReason('cancel')).toBe('no backup is running');
