@@ -127,7 +127,7 @@ function wordsProblem(command: CommandName | undefined, words: string[], flags: 
 	if (takes === 'none' && words.length > 0) return `${command} takes no words (got ${JSON.stringify(words.join(' '))})${hint(command)}`;
 	if (takes === 'path' && words.length === 0) return `give the PATH of a file or folder, as on the server${hint(command)}`;
 	if (takes === 'path' && words.length > 1) return `one PATH at a time (got ${words.length}; quote a path with spaces)${hint(command)}`;
-	if (excludes && excludes.every(name => flags[name] !== undefined)) return `--${optionOf(excludes[0])} and --${optionOf(excludes[1])} exclude each other: give one`;
+	if (excludes && excludes.every(name => flags[name] !== undefined && flags[name] !== false)) return `--${optionOf(excludes[0])} and --${optionOf(excludes[1])} exclude each other: give one`;
 	return undefined;
 }
 

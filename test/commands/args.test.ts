@@ -66,6 +66,7 @@ describe('each command with its own flags', () => {
 		[['versions', '/u/-rf', '--json'], ['versions', '/u/-rf'], {json: true}],
 		[['versions', '--', '--odd name'], ['versions', '--odd name'], {}],
 		[['--json', 'status'], ['status'], {json: true}],
+		[['run', '--no-full', '--incremental'], ['run'], {full: false, incremental: true}],
 	])('reads %j', (argv, input, flags) => {
 		expect(readCommandLine(argv)).toEqual({input, flags: {...defaults, ...flags}});
 	});
