@@ -5,6 +5,7 @@
  * throws, and says in one line what happened, for the log. A `user:password@` in the address
  * becomes an Authorization header (fetch refuses it in the URL) and is never in that line.
  */
+import {oneLine} from '../backup/errors.js';
 import {bytes, duration} from '../format.js';
 
 export type AlertKind = 'start' | 'success' | 'fail';
@@ -59,9 +60,8 @@ export function alertUrl(url: URL, kind: AlertKind): URL {
 function failure(error: unknown, timeoutMs: number): string {
 	const name = (error as Error | undefined)?.name;
 	if (name === 'TimeoutError' || name === 'AbortError') return `no answer in ${Math.round(timeoutMs / 100) / 10} s (timeout)`;
-	const cause = (error as {cause?: {code?: string; message?: string}} | undefined)?.cause;
-	const message = cause?.message ?? (error as Error | undefined)?.message ?? String(error);
-	return cause?.code && !message.includes(cause.code) ? `${message} (${cause.code})` : message;
+	// fetch's own error says only "fetch failed": what failed is its cause (ECONNREFUSED…).
+	return oneLine((error as {cause?: unknown} | undefined)?.cause ?? error);
 }
 
 /** Ping the alert address for `kind`; resolves (never rejects) with whether it worked and a line for the log. */

@@ -2,9 +2,9 @@
  * `packrat run`: one backup now, without the window, for cron or systemd. Readable lines, or
  * JSON lines with --json; exit 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
  * Lines are built from the raw names and server replies and escaped on their way out, in one
- * place (escapedOut), so that no event, old or new, can put a control character on a terminal.
+ * place (commands/out.ts), so that no event, old or new, can put a control character on a terminal.
  */
-import {escapeControl, jsonLine, withoutControl} from '../backup/names.js';
+import {jsonLine} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
@@ -13,20 +13,9 @@ import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
 import {readSettings} from '../settings/read.js';
+import {escapedOut, type Out} from './out.js';
 
 export type RunFlags = Overrides & {json: boolean; profile?: string};
-
-type Out = {line: (text: string) => void; error: (text: string) => void};
-
-/**
- * The one way out of `packrat run`: every readable line with its control characters and
- * backslashes escaped (`\x1b`, `\t`, `\\`), whichever event, name or server reply it holds. A
- * JSON line has none left (jsonLine escapes them): only a guard is kept for it.
- */
-export function escapedOut(out: Out, json: boolean): Out {
-	const escape = json ? withoutControl : escapeControl;
-	return {line: text => out.line(escape(text)), error: text => out.error(escape(text))};
-}
 
 export function summaryLine(summary: Summary): string {
 	const {counts} = summary;

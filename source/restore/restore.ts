@@ -6,11 +6,12 @@
  * themselves for the root. Nothing is overwritten and nothing in the backup folder is written.
  */
 import {join} from 'node:path';
+import {oneLine} from '../backup/errors.js';
 import {localStamp} from '../backup/local.js';
 import {catalogue, versionAt, type FileVersion} from './catalog.js';
 import type {Skipped} from './places.js';
 import {localTime} from './times.js';
-import {RestoreError, copyVersion, makeFolder, prepareDestination} from './write.js';
+import {copyVersion, makeFolder, prepareDestination} from './write.js';
 
 export type RestoreRequest = {
 	backup: string;
@@ -47,13 +48,6 @@ export type RestoreResult = {
 /** Nothing to restore: not in the backup, or no version matches. */
 export class NotFoundError extends Error {}
 
-function reason(error: unknown): string {
-	if (error instanceof RestoreError) return error.message;
-	const code = (error as NodeJS.ErrnoException).code;
-	const message = String((error as Error).message ?? error).split('\n')[0]!;
-	return code && !message.includes(code) ? `${message} (${code})` : message;
-}
-
 function pick(versions: readonly FileVersion[], request: RestoreRequest, shown: string): FileVersion {
 	if (request.version !== undefined) {
 		const version = versions[request.version - 1];
@@ -80,7 +74,7 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 			if (taken !== name) restored.taken = join(folder, name);
 			result.restored.push(restored);
 		} catch (error) {
-			result.failed.push({path, reason: reason(error)});
+			result.failed.push({path, reason: oneLine(error)});
 		}
 	};
 
@@ -127,7 +121,7 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 		try {
 			await copy(path, version, await folderFor(parts.slice(0, -1)), parts.at(-1)!);
 		} catch (error) {
-			result.failed.push({path, reason: reason(error)});
+			result.failed.push({path, reason: oneLine(error)});
 		}
 	}
 
