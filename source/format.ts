@@ -1,5 +1,5 @@
 /** Figures as people read them, shared by the window and the headless output. */
-import type {Phase} from './backup/events.js';
+import type {Phase, Suspicious} from './backup/events.js';
 
 const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 /** Made once, when first needed: a new formatter for every figure (pretty-bytes' way) cost about 16 µs each, 0.7 ms of a 6 ms frame. */
@@ -72,4 +72,17 @@ export function scanPhrase(scan: {folders: number; files: number; bytes: number}
 export function transferPhrase(figures: {filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; rate: number; etaSeconds?: number}): string {
 	const left = figures.etaSeconds === undefined ? '' : `, ETA ${duration(figures.etaSeconds)}`;
 	return `${figures.filesDone}/${figures.filesTotal} files, ${bytes(figures.bytesDone)} of ${bytes(figures.bytesTotal)}, ${rate(figures.rate)}${left}`;
+}
+
+/**
+ * What the mass-change guard found, as a clause: `87% of the files changed since the last run (104
+ * of 120)`, and/or `60% of the files are gone …`: the figures past their limit (both when neither
+ * is, which a judged run never is). Without figures (a marker that cannot be read), says so.
+ */
+export function massChange(found: Suspicious | undefined): string {
+	if (!found) return 'the guard\'s marker (.packrat/guard.json) cannot be read';
+	const changed = `${found.changedPercent}% of the files changed since the last run (${found.changed} of ${found.total})`;
+	const vanished = `${found.vanishedPercent}% of the files are gone since the last run (${found.vanished} of ${found.total})`;
+	const over = [found.changedPercent > found.limits.changedPercent ? changed : '', found.vanishedPercent > found.limits.vanishedPercent ? vanished : ''].filter(Boolean);
+	return (over.length > 0 ? over : [changed, vanished]).join(', and ');
 }
