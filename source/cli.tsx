@@ -23,6 +23,8 @@ const help = `Usage
 	  $ packrat versions PATH         every version of a file (or folder) in the backup folder
 	  $ packrat restore PATH [--version N | --at "YYYY-MM-DD HH:MM"] [--to DIR]
 	                                  copy a version (or a folder as it stood) out of the backup
+	  $ packrat guard [--accept]      the mass-change guard: is pruning held off (exit 1), or confirm
+	                                  the change and prune again (--folder DIR, --json)
 	  $ packrat config path           where the settings file is
 	  $ packrat config get [KEY]      show one setting, or all
 	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
@@ -42,6 +44,7 @@ const help = `Usage
 	  --help, --version
 
 	Exit codes of run: 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+	A run flagged by the mass-change guard exits as its outcome says, and says so in its last line.
 
 	Examples
 	  $ packrat config set server.host ftp.example.com
@@ -104,6 +107,7 @@ async function main(): Promise<number> {
 	}
 
 	const [command, ...rest] = cli.input;
+	if (cli.flags.accept !== undefined && command !== 'guard') fail('--accept goes with packrat guard; see packrat --help');
 	if (command === 'run') {
 		if (rest.length > 0) fail(`run takes no words (got ${rest.join(' ')}); see packrat --help`);
 		// The first signal cancels the run cleanly (partials kept, history written). A library's
@@ -133,6 +137,7 @@ async function main(): Promise<number> {
 		return statusCommand({profile: cli.flags.profile, json: cli.flags.json}, out);
 	}
 
+	if (command === 'guard') return (await import('./commands/guard.js')).guardCommand({accept: cli.flags.accept ?? false, folder: cli.flags.folder, profile: cli.flags.profile, json: cli.flags.json}, rest, out);
 	if (command === 'verify') return (await import('./commands/verify.js')).verifyMain(rest, out);
 	if (command === 'versions') return (await import('./commands/versions.js')).versionsCommand(rest, out);
 	if (command === 'restore') return (await import('./commands/restore.js')).restoreCommand(rest, out);

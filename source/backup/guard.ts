@@ -16,6 +16,8 @@ import type {GuardHold, Suspicious} from './events.js';
 import {stateFolderName} from './history.js';
 import type {RunContext} from './job.js';
 import type {ScanResult} from './listing.js';
+import {acquireLock} from './lock.js';
+import {appendSafely, formatLogLine, transferLogPath} from './logs.js';
 import {readNoFollow} from './no-follow.js';
 import {compareWithRecord, writeScanRecord, type Difference} from './scan-record.js';
 
@@ -126,9 +128,27 @@ export async function holdPruning(backupFolder: string, hold: GuardHold): Promis
 	await rename(temporary, path);
 }
 
-/** Lift the hold: what was accepted, or undefined when there was nothing to accept. */
-export async function acceptGuard(backupFolder: string): Promise<GuardHold | undefined> {
-	const hold = await readGuard(backupFolder);
-	if (hold) await rm(guardPath(backupFolder), {force: true});
-	return hold;
+/**
+ * Lift the hold: what was accepted, or undefined when there was nothing to accept. Under the
+ * run's lock (never while a run uses the folder), and written in the transfer log.
+ */
+export async function acceptGuard(backupFolder: string, now = new Date()): Promise<GuardHold | undefined> {
+	const state = join(backupFolder, stateFolderName);
+	if (!(await lstat(state).catch(() => undefined))?.isDirectory()) return undefined;
+	const lock = await acquireLock(state, backupFolder);
+	try {
+		const hold = await readGuard(backupFolder);
+		if (!hold) return undefined;
+		await rm(guardPath(backupFolder), {force: true});
+		const reply = `accepted by the user: ${massChange(hold.suspicious)} (held since ${hold.since}); snapshots are pruned again from the next run`;
+		try {
+			appendSafely(transferLogPath(backupFolder), `${formatLogLine(now, 'INFO', 'guard', backupFolder, {reply})}\n`);
+		} catch {
+			// The log is a record of it, not a condition for it.
+		}
+
+		return hold;
+	} finally {
+		await lock.release();
+	}
 }

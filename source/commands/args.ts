@@ -13,6 +13,7 @@ export const flagSpecs = {
 	folder: {type: 'string'},
 	connections: {type: 'number'},
 	json: {type: 'boolean', default: false},
+	accept: {type: 'boolean'},
 	profile: {type: 'string'},
 	ascii: {type: 'boolean', default: false},
 	help: {type: 'boolean', default: false},
@@ -29,6 +30,8 @@ export type Flags = {
 	folder?: string;
 	connections?: number;
 	json: boolean;
+	/** `packrat guard --accept`. */
+	accept?: boolean;
 	profile?: string;
 	ascii: boolean;
 	help: boolean;
