@@ -12,7 +12,7 @@ import type {GuardHold, Summary} from '../backup/events.js';
 import {acceptGuard, confirmCommand, readGuard} from '../backup/guard.js';
 import {stateFolderName} from '../backup/history.js';
 import {escapeControl, jsonLine, withoutControl} from '../backup/names.js';
-import {massChange, when} from '../format.js';
+import {massChange, whenIso} from '../format.js';
 import {readSettings} from '../settings/read.js';
 
 export type GuardFlags = {accept: boolean; folder?: string; profile?: string; json: boolean};
@@ -29,7 +29,7 @@ export function confirmWith(options: {folder?: string; profile?: string} = {}): 
 	return [confirmCommand, options.folder ? `--folder ${shellWord(options.folder)}` : '', options.profile ? `--profile ${shellWord(options.profile)}` : ''].filter(Boolean).join(' ');
 }
 
-const since = (hold: GuardHold) => (Number.isNaN(Date.parse(hold.since)) ? hold.since : when(new Date(hold.since)));
+const since = (hold: GuardHold) => whenIso(hold.since);
 
 /** The line `packrat run` prints after its summary when the guard flagged this run or still holds pruning off, else undefined. */
 export function guardLine(summary: Summary, confirm = confirmCommand): string | undefined {

@@ -105,6 +105,6 @@ describe('alerts (notify.url)', () => {
 		await notify(base, 'fail', {...summary, outcome: 'success', reason: undefined, suspicious, guard: {since: '2026-11-20T03:00:00.000Z', suspicious}});
 		expect(hits[0]!.body).toBe('packrat: success (incremental)\nfiles: 2 downloaded, 3 unchanged, 1 failed, 0 skipped\nbytes: 6 B\nduration: 0:05\nSUSPICIOUS: 70% of the files changed since the last run (84 of 120); no snapshot is pruned until confirmed (packrat guard --accept)\n');
 		await notify(base, 'success', {...summary, outcome: 'success', reason: undefined, guard: {since: '2026-11-20T03:00:00.000Z', suspicious: {...suspicious, vanished: 80, vanishedPercent: 67}}});
-		expect(hits[1]!.body).toContain('pruning is still off since 2026-11-20T03:00:00.000Z: 70% of the files changed since the last run (84 of 120), and 67% of the files are gone since the last run (80 of 120) (packrat guard --accept)\n');
+		expect(hits[1]!.body).toContain('pruning is still off since 2026-11-20T03:00:00.000Z: 70% of the files changed (84 of 120) and 67% are gone (80 of 120) since the last run (packrat guard --accept)\n');
 	});
 });
