@@ -3,7 +3,7 @@
  * runs: a mass change (files changed, or gone) flags the run, prunes no snapshot, and keeps
  * pruning off until accepted; a small tree, a change under the limit, and the limits themselves.
  */
-import {readFile, readdir, rm, stat} from 'node:fs/promises';
+import {lstat, readFile, readdir, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
@@ -135,7 +135,6 @@ describe('the mass-change guard', () => {
 	it('keeps pruning off for a marker it cannot read, and judges nothing from a record that is not its own', async () => {
 		const {backup, job} = await serve(100);
 		await runBackup({job: job({mode: 'full', keepSnapshots: 1}), now: day(1)});
-		const {writeFile} = await import('node:fs/promises');
 		await writeFile(guardPath(backup), 'not json');
 		await writeFile(join(backup, '.packrat', 'last-scan.tsv'), 'something else\n');
 		const second = await runBackup({job: job({mode: 'full', keepSnapshots: 1}), now: day(2)});
@@ -143,5 +142,23 @@ describe('the mass-change guard', () => {
 		expect(second.guard).toEqual({since: (await stat(guardPath(backup))).mtime.toISOString()});
 		expect(await snapshotsIn(backup)).toHaveLength(2);
 		expect(await readFile(join(backup, 'packrat-transfer.log'), 'utf8')).toContain("not judged: the last run's record could not be read");
+	});
+
+	it('never follows a symlink at its record or its marker: the link is replaced or removed, its target untouched', async () => {
+		const {backup, job} = await serve(100);
+		await runBackup({job: job({mode: 'full', keepSnapshots: 1}), now: day(1)});
+		const outside = await tempDir();
+		await writeFile(join(outside, 'target.txt'), 'not packrat\'s');
+		const record = join(backup, '.packrat', 'last-scan.tsv');
+		await rm(record);
+		await symlink(join(outside, 'target.txt'), record);
+		await symlink(join(outside, 'target.txt'), guardPath(backup));
+		const second = await runBackup({job: job({mode: 'full', keepSnapshots: 1}), now: day(2)});
+		expect(second.guard).toEqual({since: (await lstat(guardPath(backup))).mtime.toISOString()});
+		expect(await snapshotsIn(backup)).toHaveLength(2);
+		expect((await lstat(record)).isFile()).toBe(true);
+		expect(await acceptGuard(backup)).toBeDefined();
+		expect(await readFile(join(outside, 'target.txt'), 'utf8')).toBe('not packrat\'s');
+		expect(await readGuard(backup)).toBeUndefined();
 	});
 });
