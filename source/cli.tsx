@@ -23,6 +23,8 @@ const help = `Usage
 	  $ packrat versions PATH         every version of a file (or folder) in the backup folder
 	  $ packrat restore PATH [--version N | --at "YYYY-MM-DD HH:MM"] [--to DIR]
 	                                  copy a version (or a folder as it stood) out of the backup
+	  $ packrat guard [--accept]      the mass-change guard: is pruning held off (exit 1), or confirm
+	                                  the change and prune again (--folder DIR, --json)
 	  $ packrat config path           where the settings file is
 	  $ packrat config get [KEY]      show one setting, or all
 	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
@@ -46,6 +48,7 @@ const help = `Usage
 	come before the command.
 
 	Exit codes of run: 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+	A run flagged by the mass-change guard exits as its outcome says, and says so in its last line.
 
 	Examples
 	  $ packrat config set server.host ftp.example.com
@@ -132,6 +135,7 @@ async function main(): Promise<number> {
 	}
 
 	const {json, folder, profile} = flags;
+	if (command === 'guard') return (await import('./commands/guard.js')).guardCommand({accept: flags.accept ?? false, folder, profile, json}, out);
 	if (command === 'verify') return (await import('./commands/verify.js')).verifyMain({samplePercent: flags.sample ?? 0, json, folder, profile}, out);
 	if (command === 'versions') return (await import('./commands/versions.js')).versionsCommand({path: rest[0]!, json, folder, profile}, out);
 	if (command === 'restore') return (await import('./commands/restore.js')).restoreCommand({path: rest[0]!, json, folder, profile, version: flags.versionNumber, at: flags.at, to: flags.to}, out);

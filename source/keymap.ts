@@ -19,7 +19,7 @@ export type Action =
 	| 'next-field' | 'previous-field' | 'activate' | 'change' | 'submit';
 
 /** What a label may depend on. */
-export type KeyContext = {armed: boolean; running: boolean};
+export type KeyContext = {armed: boolean; running: boolean; /** The mass-change guard holds pruning off. */ guard?: boolean};
 
 export type Binding = {
 	action: Action;
@@ -46,6 +46,7 @@ export const keymap: readonly Binding[] = [
 	{action: 'latest', keys: ['l'], screens: ['backup'], label: 'Latest', help: 'Latest only: back up only the newest version of each project'},
 	{action: 'settings', keys: ['o'], screens: ['backup'], label: 'Connection', help: 'Connection settings, with Test connection'},
 	{action: 'log', keys: ['e'], screens: ['backup'], label: 'Log', help: 'Open the transfer log'},
+	{action: 'accept-guard', keys: ['g'], screens: ['backup'], label: 'Accept change', help: 'Accept the mass change the guard flagged (asks first): snapshots are pruned again', quiet: ({guard}) => !guard},
 
 	{action: 'up', keys: ['up', 'k'], screens: ['log', 'folder'], label: 'Up', help: 'Move up one line', quiet: true},
 	{action: 'down', keys: ['down', 'j'], screens: ['log', 'folder'], label: 'Down', help: 'Move down one line', quiet: true},

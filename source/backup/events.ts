@@ -30,7 +30,28 @@ export type Summary = {
 	target: string;
 	snapshot?: string;
 	exportPath?: string;
+	/** This run found a mass change on the server (backup/guard.ts): it pruned nothing. */
+	suspicious?: Suspicious;
+	/** The guard held pruning off at the end of this run: since its first suspicious run, until accepted. */
+	guard?: GuardHold;
 };
+
+/**
+ * What the mass-change guard found against the last run's record of the server: of its `total`
+ * files, `changed` (size or time) and `vanished`; percentages of `total`, rounded up; the limits
+ * it was judged by.
+ */
+export type Suspicious = {
+	total: number;
+	changed: number;
+	vanished: number;
+	changedPercent: number;
+	vanishedPercent: number;
+	limits: {changedPercent: number; vanishedPercent: number};
+};
+
+/** `.packrat/guard.json`: pruning is off since `since` (the first suspicious run's start), for what it found (absent when the file cannot be read). */
+export type GuardHold = {since: string; suspicious?: Suspicious};
 
 export type RunEvent =
 	| {type: 'phase'; phase: Phase; at: number}

@@ -20,6 +20,7 @@ import {Pool, checkRoot, connectFirst} from './pool.js';
 import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
 import {transferAll} from './transfer-all.js';
 import {finish} from './finish.js';
+import {guardScan, pruningHold, recordScan} from './guard.js';
 
 export type {Job, RunContext, RunOptions} from './job.js';
 
@@ -82,6 +83,9 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 			for (const folder of found.unlisted) context.error('list', folder.path, folder.reason);
 		}
 
+		const suspicious = await guardScan(context as RunContext, found, started);
+		if (suspicious) summary.suspicious = suspicious;
+
 		const snapshot = job.mode === 'full' ? localStamp(started) : undefined;
 		const target = snapshot ? join(job.backupFolder, snapshot + incompleteSuffix) : job.backupFolder;
 		if (snapshot) await mkdir(target);
@@ -105,11 +109,14 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		phase('finishing');
 		const outcome = await finish(context as RunContext, {found, planned, tree, snapshot, started});
 		summary.exportPath = outcome.exportPath;
+		await recordScan(context as RunContext, found);
+		const hold = await pruningHold(context as RunContext, Boolean(snapshot));
+		if (hold) summary.guard = hold;
 		if (snapshot && counts.failed === 0 && found.unlisted.length === 0) {
 			await rename(target, join(job.backupFolder, snapshot));
 			summary.snapshot = snapshot;
 			summary.target = join(job.backupFolder, snapshot);
-			const removed = await pruneSnapshots(job.backupFolder, [...snapshots, snapshot], job.keepSnapshots);
+			const removed = hold ? [] : await pruneSnapshots(job.backupFolder, [...snapshots, snapshot], job.keepSnapshots);
 			for (const name of removed) logs.transfer('INFO', 'prune', name, {reply: `snapshot removed (keepSnapshots ${job.keepSnapshots})`});
 		} else if (snapshot) {
 			summary.target = target;

@@ -23,6 +23,7 @@ export const flagSpecs = {
 	folder: {type: 'string'},
 	connections: {type: 'number', pattern: /^\d{1,6}$/, must: 'a whole number'},
 	json: {type: 'boolean'},
+	accept: {type: 'boolean'},
 	profile: {type: 'string'},
 	ascii: {type: 'boolean'},
 	help: {type: 'boolean'},
@@ -43,6 +44,8 @@ export type Flags = {
 	folder?: string;
 	connections?: number;
 	json: boolean;
+	/** `packrat guard --accept`. */
+	accept?: boolean;
 	profile?: string;
 	ascii: boolean;
 	help: boolean;
@@ -72,6 +75,7 @@ export const commands = {
 	cancel: {flags: ['profile', 'help'], words: 'none'},
 	status: {flags: ['json', 'profile', 'help'], words: 'none'},
 	config: {flags: ['profile', 'help'], words: 'any', usage: 'usage: packrat config path | get [KEY] | set KEY VALUE | unset KEY'},
+	guard: {flags: ['accept', ...common], words: 'none', usage: 'usage: packrat guard [--accept] [--json] [--folder DIR] [--profile NAME]'},
 	verify: {flags: ['sample', ...common], words: 'none', usage: 'usage: packrat verify [--sample PERCENT] [--json] [--folder DIR] [--profile NAME]'},
 	versions: {flags: common, words: 'path', usage: 'usage: packrat versions PATH [--json] [--folder DIR] [--profile NAME]'},
 	restore: {

@@ -9,6 +9,7 @@ import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
 import {afterRun} from '../after-run.js';
+import {confirmWith, guardLine} from './guard.js';
 import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
@@ -78,6 +79,8 @@ export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal,
 		const line = textLine(event, progress);
 		if (line !== undefined) {
 			(event.type === 'error' ? out.error : out.line)(line);
+			const guard = event.type === 'done' ? guardLine(event.summary, confirmWith(flags)) : undefined;
+			if (guard) out.line(guard);
 			return;
 		}
 

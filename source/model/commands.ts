@@ -8,8 +8,9 @@
  */
 import {resolve} from 'node:path';
 import {oneLine} from '../backup/errors.js';
+import {acceptGuard} from '../backup/guard.js';
 import type {ServerConfig, TrustDecider} from '../backup/remote.js';
-import {when} from '../format.js';
+import {massChange, massChangeParts, when, whenIso} from '../format.js';
 import type {SettingsStore} from '../settings/store.js';
 import {saveForm, type Form, type TestResult} from './connection-form.js';
 import type {Notice, SessionState} from './session-state.js';
@@ -40,6 +41,7 @@ export type CommandArgs = {
 	'test-connection': {config: ServerConfig; decide: TrustDecider};
 	trust: boolean;
 	quit: number;
+	'accept-guard': undefined;
 };
 
 export type CommandId = keyof CommandArgs;
@@ -60,6 +62,8 @@ export type Model = {
 	answerTrust(trust: boolean): void;
 	keepPassword(password: string | undefined): void;
 	testConnection(config: ServerConfig, decide: TrustDecider): Promise<TestResult>;
+	/** Read the backup folder's history and guard again (after something changed them outside a run). */
+	reloadRuns(): Promise<void>;
 	quit(code: number): void;
 };
 
@@ -181,6 +185,30 @@ export const commands: {[Id in CommandId]: Command<Id>} = {
 		run: (model, code) => {
 			model.quit(code);
 			return ok('quitting', {silent: true});
+		},
+	},
+	'accept-guard': {
+		disabledReason: ({state, running}) => (running ? 'a backup is running: confirm once it has ended' : state.guard ? undefined : 'no mass change is held: pruning is on'),
+		askFirst: ({guard}) => ({
+			title: 'Accept the mass change?',
+			lines: [
+				`Pruning is off since ${guard ? whenIso(guard.since) : '?'}: a run found on the server`,
+				...(guard?.suspicious ? massChangeParts(guard.suspicious) : [massChange(undefined)]).map(part => `  ${part}`),
+				'Accept only if you made or expected this change: from the next run,',
+				'keepSnapshots prunes again, and the snapshots before the change may go.',
+			],
+			yes: 'Accept, prune again',
+			no: 'Keep pruning off',
+		}),
+		run: async model => {
+			const folder = model.state.settings.backupFolder;
+			try {
+				const accepted = folder ? await acceptGuard(resolve(folder)) : undefined;
+				await model.reloadRuns();
+				return accepted ? ok('mass change accepted: snapshots are pruned again from the next run') : {ok: true, message: 'nothing to accept: pruning is on', tone: 'muted'};
+			} catch (error) {
+				return {ok: false, message: `not accepted: ${oneLine(error)}`, tone: 'bad'};
+			}
 		},
 	},
 };

@@ -131,6 +131,7 @@ export class Session {
 				this.typedPassword = password;
 			},
 			testConnection,
+			reloadRuns: async () => this.load(),
 			quit: code => {
 				for (const listener of [...this.quitListeners]) listener(code);
 			},

@@ -190,6 +190,14 @@ describe('the keys of the Backup window', () => {
 		expect(codes).toEqual([130]);
 	});
 
+	it('g accepts a mass change the guard holds, after asking (test/window/guard.test.tsx has the rest); refused when none is held', async () => {
+		tested.add('accept-guard');
+		await open();
+		await t.pressAction('backup', 'accept-guard');
+		await t.see('no mass change is held: pruning is on');
+		expect(t.frame()).not.toContain('Accept the mass change?');
+	});
+
 	it('has a test for every action of the Backup window', () => {
 		made = {session: {shutdown: async () => undefined}} as unknown as Made;
 		t = {unmount: () => undefined, stdout: {frames: []}} as unknown as Terminal;
