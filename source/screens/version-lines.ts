@@ -3,7 +3,7 @@
  * with how many versions each has), a file's versions (number, time, size, where), a folder's
  * times to restore to, and what a restore did (where it went, names already taken, failures).
  */
-import {basename} from 'node:path';
+import {dirname, relative} from 'node:path';
 import {escapeControl} from '../backup/names.js';
 import {bytes} from '../format.js';
 import type {Piece} from '../components/line.js';
@@ -73,8 +73,10 @@ export function resultLines(result: RestoreResult, shown: string, theme: Theme):
 	const done = result.failed.length === 0 && (count > 0 || result.kind === 'folder');
 	const lines: Piece[][] = [[done ? mark(g.ok, what, 'ok') : mark(g.bad, result.kind === 'file' ? `Not restored: ${escapeControl(shown)}` : `${what}; ${result.failed.length} not restored`, 'bad')]];
 	if (count > 0 || result.kind === 'folder') lines.push([{text: `   to ${escapeControl(result.top)}`, bold: true}]);
+	// Named from the folder the restore went to, which the line above shows.
+	const near = (path: string) => escapeControl(relative(dirname(result.top), path));
 	for (const item of result.restored) {
-		if (item.taken) lines.push([mark(g.warn, `${escapeControl(item.taken)} was already there: restored as ${escapeControl(basename(item.to))}`, 'warn', false)]);
+		if (item.taken) lines.push([mark(g.warn, `${near(item.taken)} was already there: restored as ${near(item.to)}`, 'warn', false)]);
 	}
 
 	for (const item of result.failed) lines.push([mark(g.bad, `not restored: ${escapeControl(item.path)}: ${escapeControl(item.reason)}`, 'bad', false)]);
