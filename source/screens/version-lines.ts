@@ -68,11 +68,11 @@ export function resultLines(result: RestoreResult, shown: string, theme: Theme):
 	const count = result.restored.length;
 	const total = result.restored.reduce((sum, item) => sum + item.size, 0);
 	const what = result.kind === 'file'
-		? `Restored ${escapeControl(shown)}${result.version === undefined ? '' : `, version ${result.version}`}${result.asOf === undefined ? '' : ` of ${localTime(result.asOf)}`} (${bytes(total)})`
-		: `Restored ${plural(count, 'file')} (${bytes(total)}) of ${escapeControl(shown)}${result.asOf === undefined ? '' : ` as it stood at ${localTime(result.asOf)}`}`;
+		? `Restored ${escapeControl(shown)}${result.version === undefined ? '' : `, version ${result.version}`}${result.asOf === undefined ? '' : ` of ${localTime(result.asOf)}`}`
+		: `Restored ${plural(count, 'file')} of ${escapeControl(shown)}${result.asOf === undefined ? '' : ` as it stood at ${localTime(result.asOf)}`}`;
 	const done = result.failed.length === 0 && (count > 0 || result.kind === 'folder');
 	const lines: Piece[][] = [[done ? mark(g.ok, what, 'ok') : mark(g.bad, result.kind === 'file' ? `Not restored: ${escapeControl(shown)}` : `${what}; ${result.failed.length} not restored`, 'bad')]];
-	if (count > 0 || result.kind === 'folder') lines.push([{text: `   to ${escapeControl(result.top)}`, bold: true}]);
+	if (count > 0 || result.kind === 'folder') lines.push([{text: `   to ${escapeControl(result.top)}`, bold: true}, {text: ` (${bytes(total)})`, tone: 'muted'}]);
 	// Named from the folder the restore went to, which the line above shows.
 	const near = (path: string) => escapeControl(relative(dirname(result.top), path));
 	for (const item of result.restored) {

@@ -153,7 +153,7 @@ describe('the Versions screen', () => {
 		expect(await tree(home)).toEqual({'index.html': second});
 		frame = await term.see('Restored /alice/Website/index.html, version 2');
 		expect(frame).toContain(`of ${localTime(second.mtime)}`);
-		expect(frame).toContain(`to ${join(home, 'index.html')}`);
+		expect(frame).toContain(`to ${join(home, 'index.html')} (${bytes(second.text.length)})`);
 
 		// Again: the name is taken, so the second copy gets a suffix, and the screen says so.
 		await term.pressAction('versions', 'open');
@@ -183,7 +183,8 @@ describe('the Versions screen', () => {
 		expect(frame).toMatch(new RegExp(`2  ${localTime(at)} +2`));
 		await term.pressAction('version-choice', 'down');
 		await restoreInto(home);
-		await term.see(`Restored 2 files (${bytes(32)}) of /alice/Website/ as it stood at ${localTime(at)}`);
+		await term.see(`Restored 2 files of /alice/Website/ as it stood at ${localTime(at)}`);
+		expect(term.frame()).toContain(`to ${join(home, 'Website')} (${bytes(32)})`);
 		expect(await readdir(home)).toEqual(['Website']);
 		const expected: Held = {};
 		for (const [path, file] of Object.entries(held(1))) if (path.startsWith('alice/Website/')) expected[path.slice('alice/Website/'.length)] = asHeld(file);
