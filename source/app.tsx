@@ -24,17 +24,21 @@ import {ConnectionSettings} from './screens/connection-settings.js';
 import {FolderChooser} from './screens/folder-chooser.js';
 import {LogViewer} from './screens/log-viewer.js';
 import {StartAtDialog} from './screens/start-at.js';
+import {HistoryScreen} from './screens/history.js';
+import {VersionsScreen} from './screens/versions.js';
 import {resolve} from 'node:path';
 
 export {detectTheme} from './components/theme.js';
 
-type View = 'backup' | 'settings' | 'folder' | 'log';
+type View = 'backup' | 'settings' | 'folder' | 'log' | 'versions' | 'history';
 type Dialog = {kind: 'help'} | {kind: 'start-at'} | {kind: 'confirm'; id: CommandId; question: Question; onYes: () => void};
 
 /** The commands whose key first opens the screen or dialog that asks for their argument. */
 const prompts: Partial<Record<Action, View | 'start-at'>> = {folder: 'folder', settings: 'settings', 'start-at': 'start-at'};
 /** The keys of the Backup window that open a screen of their own, not a command. */
 const screens: Partial<Record<Action, View | 'help'>> = {log: 'log', help: 'help'};
+/** The commands that open a screen of their own once their rule allows it. */
+const screenCommands: Partial<Record<Action, 'versions' | 'history'>> = {versions: 'versions', history: 'history'};
 
 const windowPart = ({running, trust, settings}: SessionState) => ({running, trust, settings});
 
@@ -49,6 +53,7 @@ export function App({session, profile, onQuit}: {session: Session; profile?: str
 function Window({session, profile, onQuit}: {session: Session; profile?: string; onQuit: (code: number) => void}) {
 	const {running, trust, settings} = useView(windowPart);
 	const disabled = useView(state => session.disabledReasons(state));
+	const lastEnded = useView(state => state.lastRun?.ended);
 	const {columns, rows} = useTerminalSize();
 	const width = Math.max(20, columns);
 	const height = Math.max(1, rows - 1);
@@ -94,7 +99,9 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 
 		if (action === undefined) return;
 		const opens = prompts[action] ?? screens[action];
-		if (opens === 'start-at' || opens === 'help') setDialog({kind: opens});
+		const command = screenCommands[action];
+		if (command) void session.run(command).then(outcome => outcome.ok && setView(command));
+		else if (opens === 'start-at' || opens === 'help') setDialog({kind: opens});
 		else if (opens) setView(opens);
 		else if (action === 'quit') quit(0);
 		else if (isPlainCommand(action)) ask(action);
@@ -129,6 +136,11 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 		}} />;
 	} else if (view === 'log') {
 		screen = <LogViewer folder={folder} width={width} height={height} onClose={back} />;
+	} else if (view === 'versions' && folder) {
+		screen = <VersionsScreen folder={folder} root={settings.server.root} width={width} height={height} onClose={back} disabled={disabled} lastEnded={lastEnded}
+			restore={async (request, report) => session.run('restore', {request, report})} />;
+	} else if (view === 'history') {
+		screen = <HistoryScreen folder={folder} width={width} height={height} onClose={back} lastEnded={lastEnded} />;
 	} else if (dialog?.kind === 'help') {
 		screen = windowWith('help', lines => <HelpOverlay screen="backup" width={width} height={lines} disabled={disabled} />);
 	} else if (dialog?.kind === 'start-at') {

@@ -11,6 +11,7 @@ import {oneLine} from '../backup/errors.js';
 import {acceptGuard} from '../backup/guard.js';
 import type {ServerConfig, TrustDecider} from '../backup/remote.js';
 import {massChange, massChangeParts, when, whenIso} from '../format.js';
+import {restore, type RestoreRequest, type RestoreResult} from '../restore/restore.js';
 import type {SettingsStore} from '../settings/store.js';
 import {saveForm, type Form, type TestResult} from './connection-form.js';
 import type {Notice, SessionState} from './session-state.js';
@@ -42,6 +43,10 @@ export type CommandArgs = {
 	trust: boolean;
 	quit: number;
 	'accept-guard': undefined;
+	versions: undefined;
+	history: undefined;
+	/** What to restore (the backup folder is the job's), and who shows what was restored. */
+	restore: {request: Omit<RestoreRequest, 'backup'>; report: (result: RestoreResult) => void};
 };
 
 export type CommandId = keyof CommandArgs;
@@ -79,6 +84,7 @@ type Command<Id extends CommandId> = {
 };
 
 const ok = (message: string, extra: Partial<Outcome> = {}): Outcome => ({ok: true, message, tone: 'ok', ...extra});
+const noBackupFolder = ({state}: RuleContext) => (state.settings.backupFolder ? undefined : 'no backup folder is set (press f to choose one)');
 const later = (model: Model) => (model.running ? ' (from the next run)' : '');
 
 export const commands: {[Id in CommandId]: Command<Id>} = {
@@ -211,6 +217,29 @@ export const commands: {[Id in CommandId]: Command<Id>} = {
 			}
 		},
 	},
+	// The window opens the screen when the command runs; the screen reads the backup folder itself.
+	versions: {
+		disabledReason: noBackupFolder,
+		run: () => ok('the Versions screen', {silent: true}),
+	},
+	history: {
+		disabledReason: noBackupFolder,
+		run: () => ok('the History screen', {silent: true}),
+	},
+	restore: {
+		// A run renames and replaces files in the backup folder as it goes: a restore reading it meanwhile could copy half a change.
+		disabledReason: context => noBackupFolder(context) ?? (context.running ? 'a backup is running: restore once it has ended' : undefined),
+		run: async (model, {request, report}) => {
+			try {
+				const result = await restore({...request, backup: resolve(model.state.settings.backupFolder!)});
+				report(result);
+				const count = result.restored.length;
+				return {ok: result.failed.length === 0, message: `restored ${count} ${count === 1 ? 'file' : 'files'}${result.failed.length > 0 ? `, ${result.failed.length} not` : ''}`, silent: true};
+			} catch (error) {
+				return {ok: false, message: oneLine(error), silent: true};
+			}
+		},
+	},
 };
 
 /** A command that takes no argument: a key runs it as it is. */
@@ -223,6 +252,7 @@ export function isPlainCommand(id: string): id is PlainCommand {
 /** The commands that take an argument, and what gives it: a key opens that screen or dialog (app.tsx), the code comes with quit. */
 export const argumentOf: {readonly [Id in Exclude<CommandId, PlainCommand>]: string} = {
 	'start-at': 'the Start-at dialog', folder: 'the folder chooser', settings: 'the connection settings', 'test-connection': 'the connection settings', trust: 'the trust dialog', quit: 'the exit code',
+	restore: 'the Versions screen',
 };
 
 /** Why each command cannot run: the disabled ones only. */

@@ -25,6 +25,8 @@ export type RestoreRequest = {
 	at?: number;
 	/** DIR, as given. */
 	to: string;
+	/** How messages name DIR (default `--to DIR`). */
+	toNamed?: string;
 	/** The path as the user gave it, for messages (default: `/` and the parts). */
 	shown?: string;
 };
@@ -80,7 +82,7 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 
 	if (found.kind === 'file') {
 		const version = pick(found.versions, request, shown);
-		const into = await prepareDestination(request.to, request.backup);
+		const into = await prepareDestination(request.to, request.backup, request.toNamed);
 		await copy(request.parts.join('/'), version, into, request.parts.at(-1)!);
 		return {...result, version: version.number, asOf: version.mtime, top: result.restored[0]?.to ?? join(into, request.parts.at(-1)!)};
 	}
@@ -100,7 +102,7 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 
 	const asOf = chosen.length > 0 ? Math.max(...chosen.map(([, version]) => version.mtime)) : undefined;
 	const stamp = localStamp(asOf === undefined ? new Date() : new Date(asOf * 1000));
-	const into = await prepareDestination(request.to, request.backup);
+	const into = await prepareDestination(request.to, request.backup, request.toNamed);
 	const top = found.parts.length === 0 ? into : join(into, await makeFolder(into, found.parts.at(-1)!, stamp));
 	const made = new Map<string, string>([['', top]]);
 	const folderFor = async (parts: readonly string[]): Promise<string> => {

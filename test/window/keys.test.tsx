@@ -146,6 +146,20 @@ describe('the keys of the Backup window', () => {
 		await t.see('Backup window');
 	});
 
+	it('v opens the Versions screen and h the History screen; Esc goes back', async () => {
+		tested.add('versions');
+		tested.add('history');
+		await open();
+		await t.pressAction('backup', 'versions');
+		await t.see('Restore the whole backup as of a time');
+		await t.pressAction('versions', 'close');
+		await t.see('Backup window');
+		await t.pressAction('backup', 'history');
+		await t.see('No runs recorded yet in this backup folder');
+		await t.pressAction('history', 'close');
+		await t.see('Backup window');
+	});
+
 	it('? shows every key of the map with its help, and ? or Esc closes it', async () => {
 		tested.add('help');
 		tested.add('close');
