@@ -8,6 +8,7 @@
 import React, {useEffect, useState} from 'react';
 import {Box, render, type Instance, type Key} from 'ink';
 import {Confirm} from './components/confirm.js';
+import {Footer} from './components/footer.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {KeyStdin} from './components/key-stdin.js';
 import {KeyRouter} from './components/keys.js';
@@ -19,7 +20,7 @@ import {dispatch, type Action, type Screen} from './keymap.js';
 import {commands, isPlainCommand, type CommandId, type Question} from './model/commands.js';
 import type {ArgOf, Session} from './model/session.js';
 import type {SessionState} from './model/session-state.js';
-import {BackupWindow} from './screens/backup-window.js';
+import {BackupWindow, footerLines} from './screens/backup-window.js';
 import {ConnectionSettings} from './screens/connection-settings.js';
 import {FolderChooser} from './screens/folder-chooser.js';
 import {LogViewer} from './screens/log-viewer.js';
@@ -142,7 +143,13 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 	} else if (view === 'history') {
 		screen = <HistoryScreen folder={folder} width={width} height={height} onClose={back} lastEnded={lastEnded} />;
 	} else if (dialog?.kind === 'help') {
-		screen = windowWith('help', lines => <HelpOverlay screen="backup" width={width} height={lines} disabled={disabled} />);
+		// The whole terminal: every key of the map must fit in 80×24, which the space under the job pane does not give.
+		screen = (
+			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
+				<HelpOverlay screen="backup" width={width} height={height - footerLines} disabled={disabled} />
+				<Footer screen="help" context={{armed: false, running: false}} width={width} lines={footerLines} />
+			</Box>
+		);
 	} else if (dialog?.kind === 'start-at') {
 		screen = windowWith('start-at', lines => <StartAtDialog initial={settings.startAt} repeat={settings.repeat} width={width} height={lines} onClose={() => setDialog(undefined)} onSave={async value => {
 			const outcome = await session.run('start-at', value);
