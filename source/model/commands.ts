@@ -40,6 +40,8 @@ export type CommandArgs = {
 	'test-connection': {config: ServerConfig; decide: TrustDecider};
 	trust: boolean;
 	quit: number;
+	verify: undefined;
+	'verify-cancel': undefined;
 };
 
 export type CommandId = keyof CommandArgs;
@@ -61,10 +63,12 @@ export type Model = {
 	keepPassword(password: string | undefined): void;
 	testConnection(config: ServerConfig, decide: TrustDecider): Promise<TestResult>;
 	quit(code: number): void;
+	/** The window's verify: one at a time, over the job of the settings; it holds the run lock while it goes. */
+	readonly verifier: {readonly running: boolean; start(): Outcome; stop(): void};
 };
 
 /** What the rules read. */
-export type RuleContext = Pick<Model, 'state' | 'cancelRefusal' | 'running'>;
+export type RuleContext = Pick<Model, 'state' | 'cancelRefusal' | 'running'> & {verifying: boolean};
 
 type Command<Id extends CommandId> = {
 	/** Why the command cannot run now, or undefined when it can. */
@@ -79,7 +83,7 @@ const later = (model: Model) => (model.running ? ' (from the next run)' : '');
 
 export const commands: {[Id in CommandId]: Command<Id>} = {
 	now: {
-		disabledReason: ({running}) => (running ? 'a backup is already running' : undefined),
+		disabledReason: ({running, verifying}) => (running ? 'a backup is already running' : verifying ? 'a verify is running' : undefined),
 		run: model => model.startRun(),
 	},
 	cancel: {
@@ -181,6 +185,22 @@ export const commands: {[Id in CommandId]: Command<Id>} = {
 		run: (model, code) => {
 			model.quit(code);
 			return ok('quitting', {silent: true});
+		},
+	},
+	verify: {
+		disabledReason({running, verifying, state}) {
+			if (running) return 'a backup is running';
+			if (verifying) return 'a verify is already running';
+			if (state.blocked) return `the job is misconfigured: ${state.blocked.reason}`;
+			return state.lastRun ? undefined : 'no backup has run into this folder yet';
+		},
+		run: model => model.verifier.start(),
+	},
+	'verify-cancel': {
+		disabledReason: ({verifying}) => (verifying ? undefined : 'no verify is running'),
+		run: model => {
+			model.verifier.stop();
+			return ok('the verify is being cancelled', {silent: true});
 		},
 	},
 };
