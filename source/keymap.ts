@@ -7,9 +7,9 @@
 import type {Key} from 'ink';
 import type {CommandId} from './model/commands.js';
 
-export type Screen = 'backup' | 'help' | 'confirm' | 'trust' | 'settings' | 'folder' | 'folder-name' | 'log' | 'start-at';
+export type Screen = 'backup' | 'help' | 'confirm' | 'trust' | 'settings' | 'folder' | 'folder-name' | 'log' | 'start-at' | 'verify';
 
-export const allScreens: readonly Screen[] = ['backup', 'help', 'confirm', 'trust', 'settings', 'folder', 'folder-name', 'log', 'start-at'];
+export const allScreens: readonly Screen[] = ['backup', 'help', 'confirm', 'trust', 'settings', 'folder', 'folder-name', 'log', 'start-at', 'verify'];
 
 export type Action =
 	| Exclude<CommandId, 'test-connection' | 'trust'> | 'log' | 'help'
@@ -46,6 +46,7 @@ export const keymap: readonly Binding[] = [
 	{action: 'latest', keys: ['l'], screens: ['backup'], label: 'Latest', help: 'Latest only: back up only the newest version of each project'},
 	{action: 'settings', keys: ['o'], screens: ['backup'], label: 'Connection', help: 'Connection settings, with Test connection'},
 	{action: 'log', keys: ['e'], screens: ['backup'], label: 'Log', help: 'Open the transfer log'},
+	{action: 'verify', keys: ['y'], screens: ['backup'], label: 'Verify', help: 'Compare the backup with the server'},
 
 	{action: 'up', keys: ['up', 'k'], screens: ['log', 'folder'], label: 'Up', help: 'Move up one line', quiet: true},
 	{action: 'down', keys: ['down', 'j'], screens: ['log', 'folder'], label: 'Down', help: 'Move down one line', quiet: true},
@@ -74,6 +75,9 @@ export const keymap: readonly Binding[] = [
 	{action: 'help', keys: ['?'], screens: ['backup', 'help'], label: 'Help', help: 'Show or hide this help'},
 	{action: 'close', keys: ['escape'], screens: ['help', 'settings', 'folder', 'folder-name', 'start-at'], label: 'Back', help: 'Close the dialog or screen'},
 	{action: 'close', keys: ['escape', 'q'], screens: ['log'], label: 'Back', help: 'Close the log'},
+	{action: 'verify-cancel', keys: ['c'], screens: ['verify'], label: 'Cancel', help: 'Cancel the verify', quiet: ({running}) => !running},
+	{action: 'verify', keys: ['y'], screens: ['verify'], label: 'Again', help: 'Verify again', quiet: ({running}) => running},
+	{action: 'close', keys: ['escape', 'q'], screens: ['verify'], label: 'Back', help: 'Close the verify (one still going is cancelled)'},
 	{action: 'quit', keys: ['q'], screens: ['backup'], label: 'Quit', help: 'Quit (asks first while a backup is running)'},
 	{action: 'interrupt', keys: ['ctrl+c'], screens: allScreens, label: 'Quit', help: 'Quit from any screen (asks while a backup runs; Ctrl+C again confirms)', quiet: true},
 ];
