@@ -37,7 +37,7 @@ function goingLines(view: VerifyView, theme: Theme, width: number): Piece[][] {
 	if (view.phase === 'scanning') lines.push([`${view.scan.folders} folders scanned ${g.dot} ${view.scan.files} files found so far`]);
 	if (view.phase === 'comparing' || view.phase === 'writing') {
 		const fraction = view.total > 0 ? view.done / view.total : view.phase === 'writing' ? 1 : 0;
-		lines.push([`Files compared ${view.done} of ${view.total} ${g.dot} ${view.scan.files} on the server`]);
+		lines.push([`Files compared ${view.done}${view.total > 0 ? ` of ${view.total}` : ''} ${g.dot} ${view.scan.files} on the server`]);
 		lines.push([{text: bar(fraction, Math.max(10, Math.min(50, width - 8)), g.barFull, g.barEmpty), tone: 'busy'}, ` ${percent(fraction)}`]);
 	}
 
