@@ -27,11 +27,12 @@ import {LogViewer} from './screens/log-viewer.js';
 import {StartAtDialog} from './screens/start-at.js';
 import {HistoryScreen} from './screens/history.js';
 import {VersionsScreen} from './screens/versions.js';
+import {VerifyScreen} from './screens/verify.js';
 import {resolve} from 'node:path';
 
 export {detectTheme} from './components/theme.js';
 
-type View = 'backup' | 'settings' | 'folder' | 'log' | 'versions' | 'history';
+type View = 'backup' | 'settings' | 'folder' | 'log' | 'versions' | 'history' | 'verify';
 type Dialog = {kind: 'help'} | {kind: 'start-at'} | {kind: 'confirm'; id: CommandId; question: Question; onYes: () => void};
 
 /** The commands whose key first opens the screen or dialog that asks for their argument. */
@@ -105,7 +106,18 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 		else if (opens === 'start-at' || opens === 'help') setDialog({kind: opens});
 		else if (opens) setView(opens);
 		else if (action === 'quit') quit(0);
-		else if (isPlainCommand(action)) ask(action);
+		else if (isPlainCommand(action)) {
+			// A verify shows its progress and result on a screen of its own.
+			if (action === 'verify' && !session.disabledReason('verify')) setView('verify');
+			ask(action);
+		}
+	};
+
+	/** The keys of the Verify screen: Esc closes it (cancelling a verify still going). */
+	const verifyKeys = (action: Action) => {
+		if (action === 'close' && session.state.verify?.running) void session.run('verify-cancel');
+		if (action === 'close') back();
+		else if (action === 'verify' || action === 'verify-cancel') void session.run(action);
 	};
 
 	const back = () => setView('backup');
@@ -135,6 +147,8 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 			void session.run('folder', chosen);
 			back();
 		}} />;
+	} else if (view === 'verify') {
+		screen = <VerifyScreen width={width} height={height} onAction={verifyKeys} />;
 	} else if (view === 'log') {
 		screen = <LogViewer folder={folder} width={width} height={height} onClose={back} />;
 	} else if (view === 'versions' && folder) {

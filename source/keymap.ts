@@ -8,9 +8,9 @@ import type {Key} from 'ink';
 import type {CommandId} from './model/commands.js';
 
 export type Screen = 'backup' | 'help' | 'confirm' | 'trust' | 'settings' | 'folder' | 'folder-name' | 'log' | 'start-at'
-	| 'versions' | 'version-choice' | 'history';
+	| 'versions' | 'version-choice' | 'history' | 'verify';
 
-export const allScreens: readonly Screen[] = ['backup', 'help', 'confirm', 'trust', 'settings', 'folder', 'folder-name', 'log', 'start-at', 'versions', 'version-choice', 'history'];
+export const allScreens: readonly Screen[] = ['backup', 'help', 'confirm', 'trust', 'settings', 'folder', 'folder-name', 'log', 'start-at', 'versions', 'version-choice', 'history', 'verify'];
 
 export type Action =
 	| Exclude<CommandId, 'test-connection' | 'trust'> | 'log' | 'help'
@@ -50,6 +50,7 @@ export const keymap: readonly Binding[] = [
 	{action: 'accept-guard', keys: ['g'], screens: ['backup'], label: 'Accept change', help: 'Accept the mass change the guard flagged (asks first): snapshots are pruned again', quiet: ({guard}) => !guard},
 	{action: 'versions', keys: ['v'], screens: ['backup'], label: 'Versions', help: 'Versions: browse the backup, see a file\'s versions, restore one'},
 	{action: 'history', keys: ['h'], screens: ['backup'], label: 'History', help: 'History: the runs of this backup folder, with a chart of bytes and duration'},
+	{action: 'verify', keys: ['y'], screens: ['backup'], label: 'Verify', help: 'Compare the backup with the server'},
 
 	{action: 'up', keys: ['up', 'k'], screens: ['log', 'folder'], label: 'Up', help: 'Move up one line', quiet: true},
 	{action: 'down', keys: ['down', 'j'], screens: ['log', 'folder'], label: 'Down', help: 'Move down one line', quiet: true},
@@ -91,6 +92,9 @@ export const keymap: readonly Binding[] = [
 	{action: 'help', keys: ['?'], screens: ['backup', 'help'], label: 'Help', help: 'Show or hide this help'},
 	{action: 'close', keys: ['escape'], screens: ['help', 'settings', 'folder', 'folder-name', 'start-at'], label: 'Back', help: 'Close the dialog or screen'},
 	{action: 'close', keys: ['escape', 'q'], screens: ['log'], label: 'Back', help: 'Close the log'},
+	{action: 'verify-cancel', keys: ['c'], screens: ['verify'], label: 'Cancel', help: 'Cancel the verify', quiet: ({running}) => !running},
+	{action: 'verify', keys: ['y'], screens: ['verify'], label: 'Again', help: 'Verify again', quiet: ({running}) => running},
+	{action: 'close', keys: ['escape', 'q'], screens: ['verify'], label: 'Back', help: 'Close the verify (one still going is cancelled)'},
 	{action: 'quit', keys: ['q'], screens: ['backup'], label: 'Quit', help: 'Quit (asks first while a backup is running)'},
 	{action: 'interrupt', keys: ['ctrl+c'], screens: allScreens, label: 'Quit', help: 'Quit from any screen (asks while a backup runs; Ctrl+C again confirms)', quiet: true},
 ];

@@ -47,6 +47,8 @@ export type CommandArgs = {
 	history: undefined;
 	/** What to restore (the backup folder is the job's), and who shows what was restored. */
 	restore: {request: Omit<RestoreRequest, 'backup'>; report: (result: RestoreResult) => void};
+	verify: undefined;
+	'verify-cancel': undefined;
 };
 
 export type CommandId = keyof CommandArgs;
@@ -70,10 +72,12 @@ export type Model = {
 	/** Read the backup folder's history and guard again (after something changed them outside a run). */
 	reloadRuns(): Promise<void>;
 	quit(code: number): void;
+	/** The window's verify: one at a time, over the job of the settings; it holds the run lock while it goes. */
+	readonly verifier: {readonly running: boolean; start(): Outcome; stop(): void};
 };
 
 /** What the rules read. */
-export type RuleContext = Pick<Model, 'state' | 'cancelRefusal' | 'running'>;
+export type RuleContext = Pick<Model, 'state' | 'cancelRefusal' | 'running'> & {verifying: boolean};
 
 type Command<Id extends CommandId> = {
 	/** Why the command cannot run now, or undefined when it can. */
@@ -89,7 +93,7 @@ const later = (model: Model) => (model.running ? ' (from the next run)' : '');
 
 export const commands: {[Id in CommandId]: Command<Id>} = {
 	now: {
-		disabledReason: ({running}) => (running ? 'a backup is already running' : undefined),
+		disabledReason: ({running, verifying}) => (running ? 'a backup is already running' : verifying ? 'a verify is running' : undefined),
 		run: model => model.startRun(),
 	},
 	cancel: {
@@ -238,6 +242,22 @@ export const commands: {[Id in CommandId]: Command<Id>} = {
 			} catch (error) {
 				return {ok: false, message: oneLine(error), silent: true};
 			}
+		},
+	},
+	verify: {
+		disabledReason({running, verifying, state}) {
+			if (running) return 'a backup is running';
+			if (verifying) return 'a verify is already running';
+			if (state.blocked) return `the job is misconfigured: ${state.blocked.reason}`;
+			return state.lastRun ? undefined : 'no backup has run into this folder yet';
+		},
+		run: model => model.verifier.start(),
+	},
+	'verify-cancel': {
+		disabledReason: ({verifying}) => (verifying ? undefined : 'no verify is running'),
+		run: model => {
+			model.verifier.stop();
+			return ok('the verify is being cancelled', {silent: true});
 		},
 	},
 };

@@ -8,6 +8,7 @@ import {escapeControl} from '../backup/names.js';
 import {idleProgress, reduce, type Progress} from '../backup/progress.js';
 import type {Settings} from '../settings/keys.js';
 import type {LogLine} from '../files/log-tail.js';
+import type {VerifyView} from './verify-state.js';
 
 /** An error line ready to draw: every field already escaped. */
 export type ErrorLine = {time: string; path: string; message: string};
@@ -42,6 +43,8 @@ export type SessionState = {
 	notice?: Notice;
 	schedule: ScheduleView;
 	cancelAllowed: boolean;
+	/** The verify going on, or the last one's result (`y`). */
+	verify?: VerifyView;
 };
 
 export const maxErrorLines = 50;

@@ -18,11 +18,13 @@ import {testConnection} from './connection-form.js';
 import {diagnose, prepareRun, rootProblem} from './diagnose.js';
 import {lastRuns} from './last-run.js';
 import {TrustGate} from './trust-gate.js';
+import {Verifier, type VerifyEngine} from './verifier.js';
 import {applyEvents, initialState, isUrgent, type Blocked, type Notice, type SessionState} from './session-state.js';
 
 export type SessionOptions = {
 	settings: SettingsStore;
 	run?: (options: RunOptions) => Promise<Summary>;
+	verify?: VerifyEngine;
 	policy?: () => Policy;
 	now?: () => Date;
 	/** How often listeners hear of changes, at most (default 100 ms). */
@@ -55,6 +57,8 @@ export class Session {
 	private closing: Promise<void> | undefined;
 	private readonly unsubscribe: () => void;
 	private readonly model: Model;
+	private readonly verifier = new Verifier({engine: () => this.options.verify, settings: () => this.settings.all(), password: () => this.typedPassword,
+		update: (change, urgent) => this.batched.update(state => ({...state, verify: change(state.verify)}), urgent)});
 
 	constructor(private readonly options: SessionOptions) {
 		this.settings = options.settings;
@@ -92,7 +96,7 @@ export class Session {
 
 	/** Why each command cannot run in this state, for the footer and the help: the disabled ones only. */
 	disabledReasons(state: SessionState = this.batched.state): Partial<Record<CommandId, string>> {
-		return disabledReasons({state, cancelRefusal: this.refusal, running: this.running});
+		return disabledReasons({state, cancelRefusal: this.refusal, running: this.running, verifying: state.verify?.running === true});
 	}
 
 	/** Run a command from the window: a refusal or what it did becomes the window's notice (unless the caller shows it). */
@@ -122,6 +126,7 @@ export class Session {
 			get state() { return store.state; },
 			get cancelRefusal() { return session().refusal; },
 			get running() { return session().running; },
+			verifier: this.verifier,
 			settings,
 			applySettings: async changed => this.settingsChanged({folderChanged: changed?.folder, serverChanged: changed?.server}),
 			startRun: () => new Promise(resolve => void this.start('manual', resolve)),
@@ -185,7 +190,7 @@ export class Session {
 		this.noticeTimer.unref?.();
 	}
 
-	/** Run a backup (now or scheduled): its summary, or undefined when not run; `ready` hears whether it started, else a refusal is the notice. */
+	/** Run a backup (now, or scheduled: after a verify going on, which holds the run lock): its summary, or undefined when not run; `ready` hears whether it started, else a refusal is the notice. */
 	start(trigger: 'manual' | 'scheduled' = 'manual', ready?: (outcome: Outcome) => void): Promise<Summary | undefined> {
 		const refuse = (outcome: Outcome) => (ready ? ready(outcome) : this.notify(outcome.message, outcome.tone ?? 'warn', outcome.hint));
 		if (this.closing || this.current) {
@@ -193,6 +198,7 @@ export class Session {
 			return Promise.resolve(undefined);
 		}
 
+		if (trigger === 'scheduled' && this.verifier.running) return this.verifier.settled.then(async () => this.start(trigger));
 		const task = this.runOnce(trigger, ready ?? (outcome => !outcome.ok && refuse(outcome))).finally(() => {
 			this.current = undefined;
 			// The rules read `running`: the views hear of its end, or they show now and cancel as they were.
@@ -233,11 +239,6 @@ export class Session {
 		return summary;
 	}
 
-	/** The cancel command (refused where the policy forbids it). */
-	cancel(): void {
-		void this.run('cancel');
-	}
-
 	/** Stop the run going on, cleanly: the engine stops at the next safe point, partial files resume next time. */
 	private stop(): void {
 		if (!this.controller) return;
@@ -251,7 +252,8 @@ export class Session {
 		this.closing ??= (async () => {
 			this.scheduler.dispose();
 			this.stop();
-			await this.current?.catch(() => undefined);
+			this.verifier.stop();
+			await Promise.all([this.current?.catch(() => undefined), this.verifier.settled]);
 			this.unsubscribe();
 			if (this.noticeTimer) clearTimeout(this.noticeTimer);
 			this.batched.flush();

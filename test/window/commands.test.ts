@@ -108,7 +108,7 @@ describe('the rule of each command', () => {
 		expect(made.store.get('mode')).toBe('full');
 		expect(await made.session.run('start-at', '25:00')).toMatchObject({ok: false, message: expect.stringContaining('startAt must be')});
 		expect(made.store.get('startAt')).toBeUndefined();
-		expect(made.session.disabledReasons()).toEqual({cancel: 'no backup is running', trust: 'no certificate question is waiting', 'accept-guard': 'no mass change is held: pruning is on'});
+		expect(made.session.disabledReasons()).toEqual({cancel: 'no backup is running', trust: 'no certificate question is waiting', 'accept-guard': 'no mass change is held: pruning is on', verify: 'no backup has run into this folder yet', 'verify-cancel': 'no verify is running'});
 	});
 
 	it('schedule: the settings own armed, and the scheduler follows them', async () => {

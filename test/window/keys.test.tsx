@@ -5,6 +5,8 @@ import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {App} from '../../source/app.js';
 import {bindingsOf, type Action} from '../../source/keymap.js';
+import type {VerifySummary} from '../../source/verify/report.js';
+import type {VerifyOptions} from '../../source/verify/verify.js';
 import {makeSession, windowTests, type Made} from './fixture.js';
 import {during, frameHeights, renderAt, waitFor, type Terminal} from './terminal.js';
 
@@ -13,7 +15,7 @@ let made: Made;
 let t: Terminal;
 let codes: number[];
 
-async function open(values?: Record<string, unknown>, options?: {allowCancel?: boolean}) {
+async function open(values?: Record<string, unknown>, options?: Parameters<typeof makeSession>[1]) {
 	made = await makeSession(values, options);
 	codes = [];
 	t = await renderAt(<App session={made.session} onQuit={code => codes.push(code)} />, {columns: 80, rows: 24});
@@ -158,6 +160,32 @@ describe('the keys of the Backup window', () => {
 		await t.see('No runs recorded yet in this backup folder');
 		await t.pressAction('history', 'close');
 		await t.see('Backup window');
+	});
+
+	it('y verifies the backup on a screen of its own (once a backup ran); Esc closes it and cancels a verify still going', async () => {
+		tested.add('verify');
+		const calls: VerifyOptions[] = [];
+		await open(undefined, {verify: async options => {
+			calls.push(options);
+			options.onEvent?.({type: 'phase', phase: 'comparing'});
+			return new Promise<VerifySummary>(resolve => options.signal?.addEventListener('abort', () => {
+				const summary: VerifySummary = {outcome: 'cancelled', reason: 'cancelled by the user', target: made.folder, counts: {checked: 0, ok: 0, missing: 0, different: 0, extra: 0, skipped: 0, failed: 0}, samplePercent: 0, sampled: 0, sampledBytes: 0, started: '', ended: '', durationMs: 0};
+				options.onEvent?.({type: 'done', summary});
+				resolve(summary);
+			}));
+		}});
+		await t.pressAction('backup', 'verify');
+		await t.see('no backup has run into this folder yet');
+		expect(calls).toHaveLength(0);
+		await startRun();
+		await during(() => made.engine.finish());
+		await t.pressAction('backup', 'verify');
+		expect(await t.see('Comparing with the backup')).toContain('c Cancel');
+		expect(calls.map(call => call.job.backupFolder)).toEqual([made.folder]);
+		await t.pressAction('verify', 'close');
+		await t.see('Backup window');
+		expect(calls[0]!.signal?.aborted).toBe(true);
+		await waitFor(() => made.session.disabledReason('now') === undefined, 'the verify to end');
 	});
 
 	it('? shows every key of the map with its help, and ? or Esc closes it', async () => {

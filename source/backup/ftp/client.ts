@@ -152,6 +152,10 @@ export class FtpClient {
 		try {
 			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, inflow, this.control.signal);
 		} catch (error) {
+			// A server that refuses the command (550) closes its port at once, often before this
+			// connection reaches it: its answer is then the reason, and the control connection is in step.
+			const answer = await answerSoon(final);
+			if (answer) throw answer;
 			// The server may wait for this connection a long time: this control connection is spent.
 			this.control.close();
 			throw error;
@@ -207,6 +211,17 @@ export class FtpClient {
 
 /** How long a failure reply waits for data already on its way over the data connection. */
 const dataGraceMs = 100;
+
+/** The server's failure reply to a command, if it comes within a moment. */
+async function answerSoon(final: Promise<Reply>): Promise<FtpReplyError | undefined> {
+	let timer: NodeJS.Timeout | undefined;
+	const answer = await Promise.race([
+		final.then(() => undefined, (error: unknown) => (error instanceof FtpReplyError ? error : undefined)),
+		new Promise<undefined>(resolve => (timer = setTimeout(() => resolve(undefined), dataGraceMs))),
+	]);
+	clearTimeout(timer);
+	return answer;
+}
 
 /**
  * What a failure reply to a transfer stands for. Before any data, a refusal (550: no such file).
