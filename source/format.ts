@@ -63,6 +63,20 @@ export function clock(date: Date): string {
 /** The names of a run's phases, as the headless output and `packrat status` print them. */
 export const phaseNames: Record<Phase | 'idle', string> = {idle: 'Idle', connecting: 'Connecting', initializing: 'Initializing', 'backing-up': 'Backing up', finishing: 'Finishing', done: 'Done'};
 
+/** `12 min`, `31 h`, `3 days`: a length of time as an age is read. */
+export function span(ms: number): string {
+	const minutes = Math.floor(ms / 60_000);
+	if (minutes < 60) return `${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 48) return `${hours} h`;
+	return `${Math.floor(hours / 24)} days`;
+}
+
+/** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
+export function ago(ms: number): string {
+	return ms < 60_000 ? 'just now' : `${span(ms)} ago`;
+}
+
 /** The outcomes of a run as people read them: the window, `packrat run` and `packrat status` alike. */
 export const outcomeNames: Record<Outcome, string> = {success: 'Done', partial: 'Done with errors', failed: 'Failed', cancelled: 'Cancelled'};
 

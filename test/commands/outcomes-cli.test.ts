@@ -1,6 +1,7 @@
 /**
  * The built `packrat run` against a server that will not give one file: Done with errors, exit 3,
- * the file named on stderr, in the summary and to the hook; every other file in place.
+ * the file named on stderr, in the summary and to the hook; every other file in place; and
+ * `packrat status` counting it as the last successful backup.
  */
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
@@ -46,6 +47,12 @@ describe('packrat run, Done with errors', () => {
 			'bob/notes.md': {text: 'notes', mtime: modified.getTime() / 1000},
 		});
 		expect(await readFile(join(backup, 'packrat-errors.log'), 'utf8')).toMatch(/\t\/alice\/lost\.bin\t550 Cannot open that file\.\n/);
+
+		// It counts as the last successful backup: fresh, so status exits 0, and says what is missing.
+		const status = await runCli(['status', '--json'], {home});
+		expect(status.code).toBe(0);
+		expect(JSON.parse(status.stdout)).toMatchObject({stale: false, lastSuccess: {outcome: 'partial', downloaded: 2, failed: 1}, lastRun: {outcome: 'partial'}});
+		expect((await runCli(['status'], {home})).stdout).toMatch(/^Last successful backup: \d{4}-\d\d-\d\d \d\d:\d\d, just now \(1 file could not be fetched\)$/m);
 	});
 
 	it('ends its JSON lines with the summary, outcome `partial`', async () => {
