@@ -9,7 +9,7 @@ import {escapeControl, jsonLine, withoutControl} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
-import {afterRun} from '../after-run.js';
+import {afterRun, beforeRun} from '../after-run.js';
 import {bytes, duration, outcomeNames, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
@@ -100,8 +100,9 @@ export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal,
 		}
 	};
 
+	const alerts = beforeRun(settings.notify?.url, job);
 	const summary = await runBackup({job, signal, onEvent});
-	await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
+	await afterRun(settings.hooks.afterRun, summary, job.backupFolder, alerts);
 	if (summary.outcome === 'success') return 0;
 	if (summary.outcome === 'partial') return 3;
 	if (summary.outcome === 'cancelled') return 130;
