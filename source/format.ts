@@ -1,5 +1,5 @@
 /** Figures as people read them, shared by the window and the headless output. */
-import type {Phase, Suspicious} from './backup/events.js';
+import type {Outcome, Phase, Suspicious} from './backup/events.js';
 
 const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 /** Made once, when first needed: a new formatter for every figure (pretty-bytes' way) cost about 16 µs each, 0.7 ms of a 6 ms frame. */
@@ -67,6 +67,28 @@ export function clock(date: Date): string {
 
 /** The names of a run's phases, as the headless output and `packrat status` print them. */
 export const phaseNames: Record<Phase | 'idle', string> = {idle: 'Idle', connecting: 'Connecting', initializing: 'Initializing', 'backing-up': 'Backing up', finishing: 'Finishing', done: 'Done'};
+
+/** `12 min`, `31 h`, `3 days`: a length of time as an age is read. */
+export function span(ms: number): string {
+	const minutes = Math.floor(ms / 60_000);
+	if (minutes < 60) return `${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 48) return `${hours} h`;
+	return `${Math.floor(hours / 24)} days`;
+}
+
+/** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
+export function ago(ms: number): string {
+	return ms < 60_000 ? 'just now' : `${span(ms)} ago`;
+}
+
+/** The outcomes of a run as people read them: the window, `packrat run` and `packrat status` alike. */
+export const outcomeNames: Record<Outcome, string> = {success: 'Done', partial: 'Done with errors', failed: 'Failed', cancelled: 'Cancelled'};
+
+/** `1 file could not be fetched`, `2 files could not be fetched`: what a run Done with errors misses. */
+export function missingPhrase(failed: number): string {
+	return `${failed} ${failed === 1 ? 'file' : 'files'} could not be fetched`;
+}
 
 /** `12 folders, 340 files, 1.2 GB found so far` */
 export function scanPhrase(scan: {folders: number; files: number; bytes: number}): string {

@@ -1,6 +1,7 @@
 /**
  * `packrat run`: one backup now, without the window, for cron or systemd. Readable lines, or
- * JSON lines with --json; exit 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+ * JSON lines with --json; exit 0 Done, 3 Done with errors, 1 Failed, 2 bad usage or settings,
+ * 130 interrupted.
  * Lines are built from the raw names and server replies and escaped on their way out, in one
  * place (commands/out.ts), so that no event, old or new, can put a control character on a terminal.
  */
@@ -8,9 +9,9 @@ import {jsonLine} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
-import {afterRun} from '../after-run.js';
+import {afterRun, beforeRun} from '../after-run.js';
 import {confirmWith, guardLine} from './guard.js';
-import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format.js';
+import {bytes, duration, outcomeNames, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
 import {readSettings} from '../settings/read.js';
@@ -20,7 +21,7 @@ export type RunFlags = Overrides & {json: boolean; profile?: string};
 
 export function summaryLine(summary: Summary): string {
 	const {counts} = summary;
-	const word = summary.outcome === 'success' ? 'Done' : summary.outcome === 'failed' ? 'Failed' : 'Cancelled';
+	const word = outcomeNames[summary.outcome];
 	const figures = `${counts.downloaded} downloaded, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.skipped} skipped, ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}`;
 	return `${word}: ${figures}${summary.reason ? ` — ${summary.reason}` : ''}`;
 }
@@ -91,9 +92,11 @@ export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal,
 		}
 	};
 
+	const alerts = beforeRun(settings.notify?.url, job);
 	const summary = await runBackup({job, signal, onEvent});
-	await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
+	await afterRun(settings.hooks.afterRun, summary, job.backupFolder, alerts);
 	if (summary.outcome === 'success') return 0;
+	if (summary.outcome === 'partial') return 3;
 	if (summary.outcome === 'cancelled') return 130;
 	return summary.failure === 'config' ? 2 : 1;
 }

@@ -3,7 +3,7 @@
  * own reducer, the one `packrat run` uses), a bounded list of error lines, the trust question of
  * a paused run, the last runs, and why the job cannot run, if it cannot.
  */
-import type {CertificateQuestion, GuardHold, RunEvent, Summary} from '../backup/events.js';
+import {isBackup, type CertificateQuestion, type GuardHold, type RunEvent, type Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {idleProgress, reduce, type Progress} from '../backup/progress.js';
 import type {Settings} from '../settings/keys.js';
@@ -113,7 +113,7 @@ export function applyEvents(state: SessionState, events: readonly RunEvent[], at
 			case 'done':
 				next.errorCount = event.summary.errors;
 				next.lastRun = event.summary;
-				if (event.summary.outcome === 'success') next.lastSuccess = event.summary;
+				if (isBackup(event.summary)) next.lastSuccess = event.summary;
 				next.guard = guardAfter(event.summary, next.guard);
 				break;
 			default:

@@ -7,7 +7,7 @@
 import type {RunEvent, Summary} from '../backup/events.js';
 import type {RunOptions} from '../backup/job.js';
 import {runBackup} from '../backup/run.js';
-import {afterRun} from '../after-run.js';
+import {afterRun, beforeRun} from '../after-run.js';
 import {cancelRefusalNow, type Policy} from '../policy.js';
 import {Scheduler} from '../schedule/scheduler.js';
 import type {Settings} from '../settings/keys.js';
@@ -228,13 +228,14 @@ export class Session {
 		this.scheduler.runStarted();
 		ready({ok: true, message: 'a backup started in the Backup window', silent: true});
 		const onEvent = (event: RunEvent) => this.batched.queue(event, isUrgent(event));
+		const alerts = beforeRun(settings.notify?.url, job);
 		// The summary reaches the state through the run's own `done` event, as in `packrat run`.
 		const summary = await (this.options.run ?? runBackup)({job, signal: controller.signal, onEvent, decideTrust: question => this.trust.ask(question)});
 		this.controller = undefined;
 		this.trust.settle(false);
 		this.rootBlocked = rootProblem(summary);
 		this.batched.update(state => ({...state, running: false, cancelling: false, trust: undefined, blocked: this.rootBlocked ?? state.blocked}), true);
-		if (!this.closing) await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
+		if (!this.closing) await afterRun(settings.hooks.afterRun, summary, job.backupFolder, alerts);
 		this.scheduler.runEnded();
 		return summary;
 	}

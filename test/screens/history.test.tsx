@@ -72,7 +72,7 @@ describe('the History screen', () => {
 		const newestFirst = [...summaries].reverse();
 		for (const [index, run] of newestFirst.entries()) {
 			expect(shown[index]).toContain(when(new Date(run.started)));
-			expect(shown[index]).toContain({success: '✔ Done', failed: '✖ Failed', cancelled: '■ Cancelled'}[run.outcome]);
+			expect(shown[index]).toContain({success: '✔ Done', partial: '⚠ Done with errors', failed: '✖ Failed', cancelled: '■ Cancelled'}[run.outcome]);
 			expect(shown[index]).toContain(bytes(run.bytes));
 		}
 
