@@ -9,6 +9,7 @@ import {lstat} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Outcome, Summary} from '../backup/events.js';
 import {historyPath, stateFolderName} from '../backup/history.js';
+import {outcomeNames} from '../format.js';
 import {readTailLines} from './log-tail.js';
 
 export const historyRuns = 500;
@@ -25,7 +26,8 @@ export type HistoryTail = {
 	missing: boolean;
 };
 
-const outcomes = new Set<Outcome>(['success', 'failed', 'cancelled']);
+/** Every outcome a run can have, from the one table of their words. */
+const outcomes = new Set(Object.keys(outcomeNames) as Outcome[]);
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
 
 /** A line's run, or undefined when the line is not one (cut short, or not what packrat writes). */

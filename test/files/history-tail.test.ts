@@ -58,6 +58,12 @@ describe('the end of the run history', () => {
 		expect((await readHistoryTail(folder, 50)).more).toBe(false);
 	});
 
+	it('reads a run of every outcome, Done with errors included', () => {
+		for (const outcome of ['success', 'partial', 'failed', 'cancelled']) {
+			expect(asSummary(`{"outcome":"${outcome}","started":"2026-01-01T00:00:00Z","counts":{"failed":2}}`)).toMatchObject({outcome, counts: {failed: 2}});
+		}
+	});
+
 	it('passes over a damaged line and a line that is not a run, keeps a line cut short at the end out', async () => {
 		const folder = await longHistory(2);
 		await appendFile(historyPath(folder), '42\n{"outcome":"won","started":"2026-01-01T00:00:00Z"}\nnot json\n{"outcome":"success","sta');
