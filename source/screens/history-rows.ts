@@ -15,7 +15,7 @@ export const chartWeeks = 4;
 
 const columns = [
 	{title: 'When', width: 16},
-	{title: 'Outcome', width: 11},
+	{title: 'Outcome', width: 18}, // The widest: '⚠ Done with errors'.
 	{title: 'Downloaded', width: 10, right: true},
 	{title: 'Unchanged', width: 9, right: true},
 	{title: 'Bytes', width: 8, right: true},
