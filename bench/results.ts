@@ -2,6 +2,8 @@
 import {percent, type Sample} from './rounds.js';
 import type {ScaleSample} from './scale.js';
 import {median, mib, ratio, seconds} from './stats.js';
+import type {WanResult} from './wan.js';
+import {renderWan} from './wan-results.js';
 
 export type Report = {
 	date: string;
@@ -16,6 +18,7 @@ export type Report = {
 	scale: ScaleSample[];
 	/** Markdown sections written by the other parts (changes, profile, window). */
 	sections: string[];
+	wan?: WanResult;
 	command: string;
 };
 
@@ -166,6 +169,7 @@ export function render(report: Report): string {
 	}
 
 	out.push(...report.sections);
+	if (report.wan) out.push(renderWan(report.wan, report.command, report.date));
 	const all = [...report.samples, ...report.scale];
 	if (all.length > 0) {
 		out.push(

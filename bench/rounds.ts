@@ -27,7 +27,15 @@ export type Sample = Measured & {
 	summary?: string;
 };
 
-export type Target = {name: string; remote: string; source: Source; rerun: boolean; serverCpu?: () => Promise<number | undefined>};
+export type Target = {
+	name: string;
+	remote: string;
+	source: Source;
+	rerun: boolean;
+	serverCpu?: () => Promise<number | undefined>;
+	/** Share of the files hashed after every pull, every tool's; by default all of packrat's first pull, 5% of its rerun, none of the peers'. */
+	hash?: number;
+};
 
 export type RoundOptions = {
 	tools: Tool[];
@@ -55,8 +63,8 @@ export async function timedPull(tool: Tool, target: Target, kind: Kind, round: n
 	spawnSync('sync');
 	const measured = await measure(tool.pull(target.remote, dest), logFile, target.serverCpu);
 	const isPackrat = tool.name === 'packrat';
-	// packrat's copies are checked byte for byte; the peers' for files, sizes and times only.
-	const sample = !isPackrat ? 0 : target.source.tree.size > 20_000 ? 0.01 : kind === 'rerun' ? 0.05 : 1;
+	// packrat's copies are checked byte for byte; the peers' for files, sizes and times only (unless the target says otherwise).
+	const sample = target.hash ?? (!isPackrat ? 0 : target.source.tree.size > 20_000 ? 0.01 : kind === 'rerun' ? 0.05 : 1);
 	const verdict = await compare(target.source, dest, sample, isPackrat ? packratOwn : () => false);
 	return {
 		...measured, set: target.name, kind, tool: tool.name, round, dest,

@@ -3,7 +3,7 @@
  * 127.0.0.1, times packrat against lftp and rclone, checks every packrat pull, and writes
  * bench/RESULTS.md. See `node dist/bench/run.js --help`.
  */
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -20,6 +20,8 @@ import {runScale} from './scale.js';
 import {startServer} from './servers.js';
 import {loadTools, type ToolName} from './tools.js';
 import {Source} from './verify.js';
+import {runWan} from './wan.js';
+import {renderWan, spliceWan} from './wan-results.js';
 import {measureWindow} from './window.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,13 +42,14 @@ async function main(): Promise<number> {
 		...(parts.has('small') || parts.has('profile') || parts.has('window') ? ['small'] : []),
 		...(parts.has('large') ? ['large'] : []),
 		...(parts.has('scale') ? options.scaleSizes.map(scaleName) : []),
+		...(parts.has('wan') ? ['wan'] : []),
 	];
-	const sets = new Map<string, {root: string; files: number; line: string}>();
+	const sets = new Map<string, {root: string; files: number; bytes: number; line: string}>();
 	for (const name of names) {
 		const {root, manifest} = await ensureSet(dataDir, setSpec(name, options.seed), options.seed, log);
 		const line = `${name}: ${manifest.files.toLocaleString('en')} files in ${manifest.folders.toLocaleString('en')} folders, ${(manifest.bytes / 1024 / 1024).toFixed(1)} MiB`;
 		log(line);
-		sets.set(name, {root, files: manifest.files, line});
+		sets.set(name, {root, files: manifest.files, bytes: manifest.bytes, line});
 	}
 
 	const server = await startServer({root: join(dataDir, 'sets'), prefer: options.server, log});
@@ -84,6 +87,14 @@ async function main(): Promise<number> {
 			const packrat = tools.find(tool => tool.name === 'packrat')!;
 			report.sections.push(await measureWindow(repo, work, packrat, await target('small'), options.rounds, log));
 		}
+
+		if (parts.has('wan')) {
+			const set = sets.get('wan')!;
+			report.wan = await runWan({
+				repo, work, server, sets: join(dataDir, 'sets'), source: await Source.load(set.root), set, tools: options.tools,
+				protocols: options.protocols, rounds: options.rounds, rttMs: options.rttMs, mbit: options.mbit, log,
+			});
+		}
 	} finally {
 		await server.stop();
 		if (!options.keep) {
@@ -92,11 +103,14 @@ async function main(): Promise<number> {
 		}
 	}
 
-	const markdown = render(report);
+	const wanOnly = parts.size === 1 && report.wan !== undefined;
+	const markdown = wanOnly ? renderWan(report.wan!, report.command, report.date) : render(report);
 	process.stdout.write(`\n${markdown}`);
 	if (options.write) {
-		await writeFile(join(repo, 'bench', 'RESULTS.md'), markdown);
-		log('wrote bench/RESULTS.md');
+		const file = join(repo, 'bench', 'RESULTS.md');
+		// The WAN part alone replaces its own section and leaves the others as they were.
+		await writeFile(file, wanOnly ? spliceWan(await readFile(file, 'utf8').catch(() => '# packrat benchmark results\n'), markdown) : markdown);
+		log(`wrote ${wanOnly ? 'the WAN section of ' : ''}bench/RESULTS.md`);
 	}
 
 	return 0;

@@ -14,7 +14,7 @@ export type Server = {
 	kind: 'vsftpd' | 'ftp-srv';
 	/** One line for the results: which server, which version, how it was set up. */
 	describe: string;
-	host: '127.0.0.1';
+	host: string;
 	port: number;
 	user: string;
 	password: string;
@@ -32,6 +32,10 @@ export type ServerOptions = {
 	prefer: 'vsftpd' | 'ftp-srv';
 	/** vsftpd only: log every command and reply to this file. */
 	protocolLog?: string;
+	/** vsftpd only: explicit FTPS as in devtools/vsftpd.ts (TLS required, data connections resume the control's session). */
+	tls?: {cert: string; key: string};
+	/** vsftpd only: the address its passive replies announce, and its passive port range (default 127.0.0.1, 2,000 ports). */
+	passive?: {address: string; min: number; max: number};
 	log: (line: string) => void;
 };
 
@@ -78,16 +82,25 @@ async function greeting(port: number, child: ChildProcess | undefined, timeoutMs
 	}
 }
 
-function vsftpdConfig(root: string, port: number, pasv: number, empty: string, protocolLog?: string): string {
+type Config = {root: string; port: number; passive: {address: string; min: number; max: number}; empty: string; protocolLog?: string; tls?: {cert: string; key: string}};
+
+function vsftpdConfig({root, port, passive, empty, protocolLog, tls}: Config): string {
 	const lines = [
 		'listen=YES', 'listen_ipv6=NO', 'listen_address=127.0.0.1', `listen_port=${port}`, 'background=NO',
 		'anonymous_enable=YES', 'no_anon_password=YES', `anon_root=${root}`, 'local_enable=NO', 'write_enable=NO',
-		'pasv_enable=YES', 'pasv_address=127.0.0.1', `pasv_min_port=${pasv}`, `pasv_max_port=${pasv + 1999}`, 'connect_from_port_20=NO',
+		'pasv_enable=YES', `pasv_address=${passive.address}`, `pasv_min_port=${passive.min}`, `pasv_max_port=${passive.max}`, 'connect_from_port_20=NO',
 		'seccomp_sandbox=NO', 'isolate=NO', 'isolate_network=NO', `secure_chroot_dir=${empty}`, 'utf8_filesystem=YES',
 		'use_localtime=NO', 'dirmessage_enable=NO', 'max_clients=0', 'max_per_ip=0', 'idle_session_timeout=600', 'data_connection_timeout=120',
 	];
 	if (protocolLog) lines.push('xferlog_enable=YES', 'xferlog_std_format=NO', 'log_ftp_protocol=YES', `vsftpd_log_file=${protocolLog}`);
 	else lines.push('xferlog_enable=NO');
+	if (tls) {
+		lines.push(
+			'ssl_enable=YES', 'implicit_ssl=NO', `rsa_cert_file=${tls.cert}`, `rsa_private_key_file=${tls.key}`, 'allow_anon_ssl=YES',
+			'force_anon_logins_ssl=YES', 'force_anon_data_ssl=YES', 'require_ssl_reuse=YES', 'ssl_ciphers=HIGH', 'ssl_sslv2=NO', 'ssl_sslv3=NO', 'ssl_tlsv1=YES',
+		);
+	}
+
 	return `${lines.join('\n')}\n`;
 }
 
@@ -99,8 +112,9 @@ async function startVsftpd(options: ServerOptions, binary: string): Promise<Serv
 	const port = await freePort();
 	// Passive ports below Linux's ephemeral range (32768+) so they never clash with client sockets.
 	const pasv = 20_000 + Math.floor(Math.random() * 5) * 2000;
+	const passive = options.passive ?? {address: '127.0.0.1', min: pasv, max: pasv + 1999};
 	const config = join(dir, 'vsftpd.conf');
-	await writeFile(config, vsftpdConfig(options.root, port, pasv, empty, options.protocolLog));
+	await writeFile(config, vsftpdConfig({root: options.root, port, passive, empty, protocolLog: options.protocolLog, tls: options.tls}));
 	const output = join(dir, 'output.log');
 	const out = openSync(output, 'w');
 	const child = spawn(binary, [config], {stdio: ['ignore', out, out]});
@@ -114,10 +128,11 @@ async function startVsftpd(options: ServerOptions, binary: string): Promise<Serv
 	}
 
 	const version = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'vsftpd'], {encoding: 'utf8'}).stdout || 'unknown version';
-	options.log(`server: vsftpd ${version} (pid ${child.pid}) on 127.0.0.1:${port}, passive ${pasv}-${pasv + 1999}, config ${config}`);
+	const ftps = options.tls ? ', explicit FTPS (TLS required, data connections resume the session)' : '';
+	options.log(`server: vsftpd ${version} (pid ${child.pid}) on 127.0.0.1:${port}${ftps}, passive ${passive.address}:${passive.min}-${passive.max}, config ${config}`);
 	return {
 		kind: 'vsftpd',
-		describe: `vsftpd ${version}, anonymous, LIST + MDTM (no MLSD), from a generated config on 127.0.0.1`,
+		describe: `vsftpd ${version}, anonymous, LIST + MDTM (no MLSD)${ftps}, from a generated config on 127.0.0.1`,
 		host: '127.0.0.1',
 		port,
 		user: 'anonymous',
@@ -153,6 +168,8 @@ async function startFtpSrv(options: ServerOptions): Promise<Server> {
 
 export async function startServer(options: ServerOptions): Promise<Server> {
 	const binary = which('vsftpd');
+	// ftp-srv would serve plain FTP instead: a run that asks for FTPS gets vsftpd or an error.
+	if (options.tls) return startVsftpd(options, binary ?? 'vsftpd (not installed: apt-get install vsftpd)');
 	if (options.prefer === 'vsftpd' && binary) {
 		try {
 			return await startVsftpd(options, binary);

@@ -19,7 +19,16 @@ export type Tool = {
 	pull(remote: string, dest: string): Command;
 };
 
-export type ToolContext = {repo: string; work: string; server: Server};
+export type ToolContext = {
+	repo: string;
+	work: string;
+	/** Where the tools connect: the server, or a proxy in front of it. */
+	server: Server;
+	/** Explicit FTPS: packrat pins the certificate's fingerprint, lftp and rclone trust it as their only authority (`caFile`). */
+	tls?: {fingerprint: string; caFile: string};
+	/** rclone's --checkers (default: rclone's own, 8). */
+	checkers?: number;
+};
 
 function onPath(command: string): boolean {
 	return spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status === 0;
@@ -51,7 +60,8 @@ async function packrat(context: ToolContext): Promise<Tool> {
 		if (profiles.has(profile)) return profile;
 		const settings: Array<[string, string]> = [
 			['server.host', context.server.host], ['server.port', String(context.server.port)], ['server.user', context.server.user],
-			['server.tls', 'none'], ['server.root', remote], ['backupFolder', join(context.work, 'unused')], ['connections', '4'],
+			['server.tls', context.tls ? 'explicit' : 'none'], ['server.root', remote], ['backupFolder', join(context.work, 'unused')], ['connections', '4'],
+			...(context.tls ? [['server.fingerprint', context.tls.fingerprint] as [string, string]] : []),
 		];
 		for (const [key, value] of settings) {
 			execFileSync(cli, ['config', 'set', key, value, '--profile', profile], {env: {...process.env, ...env}, stdio: 'pipe'});
@@ -77,14 +87,18 @@ async function packrat(context: ToolContext): Promise<Tool> {
 }
 
 function lftp(context: ToolContext): Tool {
-	const {server} = context;
+	const {server, tls} = context;
+	// Over FTPS: TLS for the login and every data connection, the certificate checked against the bench's own, host name included.
+	const ssl = tls
+		? ['set ftp:ssl-force yes', 'set ftp:ssl-protect-data yes', 'set ftp:ssl-protect-list yes', `set ssl:ca-file ${lftpQuote(tls.caFile)}`, 'set ssl:verify-certificate yes', 'set ssl:check-hostname yes']
+		: ['set ftp:ssl-allow no'];
 	return {
 		name: 'lftp',
 		version: firstLine('lftp', ['--version']).replace(/\s*\|\s*Copyright.*/, '').replace(/\s*\|\s*/g, ' '),
 		pull: (remote, dest) => ({
 			command: 'lftp',
 			args: ['-c', [
-				'set cmd:fail-exit yes', 'set ftp:ssl-allow no', 'set net:max-retries 3', 'set net:reconnect-interval-base 1',
+				'set cmd:fail-exit yes', ...ssl, 'set net:max-retries 3', 'set net:reconnect-interval-base 1',
 				`open -u ${server.user},${server.password} -p ${server.port} ftp://${server.host}`,
 				`mirror --parallel=4 ${lftpQuote(remote)} ${lftpQuote(dest)}`,
 			].join('; ')],
@@ -93,7 +107,7 @@ function lftp(context: ToolContext): Tool {
 }
 
 async function rclone(context: ToolContext): Promise<Tool> {
-	const {server} = context;
+	const {server, tls} = context;
 	const obscured = execFileSync('rclone', ['obscure', server.password], {encoding: 'utf8'}).trim();
 	const config = join(context.work, 'rclone.conf');
 	await writeFile(config, '');
@@ -102,7 +116,12 @@ async function rclone(context: ToolContext): Promise<Tool> {
 		version: firstLine('rclone', ['version']),
 		pull: (remote, dest) => ({
 			command: 'rclone',
-			args: ['copy', '--transfers', '4', '--config', config, `:ftp,host=${server.host},port=${server.port},user=${server.user},pass=${obscured}:${remote}`, dest],
+			args: [
+				'copy', '--transfers', '4', ...(context.checkers ? ['--checkers', String(context.checkers)] : []), '--config', config,
+				`:ftp,host=${server.host},port=${server.port},user=${server.user},pass=${obscured}${tls ? ',explicit_tls=true' : ''}:${remote}`, dest,
+			],
+			// Go reads its trusted authorities from SSL_CERT_FILE: the bench's certificate only.
+			env: tls ? {SSL_CERT_FILE: tls.caFile} : undefined,
 		}),
 	};
 }
