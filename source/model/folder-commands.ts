@@ -50,7 +50,8 @@ export const folderCommands: {[Id in FolderCommandId]: Command<Id>} = {
 	},
 	restore: {
 		// A run renames and replaces files in the backup folder as it goes: a restore reading it meanwhile could copy half a change.
-		disabledReason: context => noBackupFolder(context) ?? (context.running ? 'a backup is running: restore once it has ended' : undefined),
+		// A verify holds the run lock for its whole length, so a restore waits for it too.
+		disabledReason: context => noBackupFolder(context) ?? (context.running ? 'a backup is running: restore once it has ended' : context.verifying ? 'a verify is running: restore once it has ended' : undefined),
 		run: async (model, {request, report}) => {
 			try {
 				const result = await restore({...request, backup: resolve(model.state.settings.backupFolder!)});
