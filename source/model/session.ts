@@ -13,10 +13,11 @@ import {Scheduler} from '../schedule/scheduler.js';
 import type {Settings} from '../settings/keys.js';
 import type {SettingsStore} from '../settings/store.js';
 import {BatchedStore} from './batched-store.js';
-import {commands, disabledReasons, type CommandArgs, type CommandId, type Model, type Outcome} from './commands.js';
+import {commands, disabledReasons, type ArgOf, type CommandArgs, type CommandId, type Model, type Outcome} from './commands.js';
 import {testConnection} from './connection-form.js';
 import {diagnose, prepareRun, rootProblem} from './diagnose.js';
 import {lastRuns} from './last-run.js';
+import {NoticeTimer} from './notice-timer.js';
 import {TrustGate} from './trust-gate.js';
 import {Verifier, type VerifyEngine} from './verifier.js';
 import {applyEvents, initialState, isUrgent, type Blocked, type Notice, type SessionState} from './session-state.js';
@@ -31,9 +32,6 @@ export type SessionOptions = {
 	batchMs?: number;
 	noticeMs?: number;
 };
-
-/** The argument of a command, as `run` takes it: nothing for a command that takes none. */
-export type ArgOf<Id extends CommandId> = CommandArgs[Id] extends undefined ? [] : [CommandArgs[Id]];
 
 export class Session {
 	private readonly batched: BatchedStore<SessionState, RunEvent>;
@@ -52,7 +50,7 @@ export class Session {
 		},
 	);
 	private readonly quitListeners = new Set<(code: number) => void>();
-	private noticeTimer: NodeJS.Timeout | undefined;
+	private readonly notices: NoticeTimer;
 	private rootBlocked: Blocked | undefined;
 	private closing: Promise<void> | undefined;
 	private readonly unsubscribe: () => void;
@@ -68,6 +66,7 @@ export class Session {
 		this.batched = new BatchedStore(initialState(settings, this.scheduleView(settings), this.refusal === undefined), options.batchMs ?? 100, applyEvents);
 		this.unsubscribe = this.scheduler.subscribe(() => this.batched.update(state => ({...state, schedule: this.scheduleView(state.settings)}), true));
 		this.model = this.makeModel();
+		this.notices = new NoticeTimer(notice => this.batched.update(state => ({...state, notice}), true), options.noticeMs);
 	}
 
 	/** The state as views read it (BatchedStore, read-only): only the model changes it. */
@@ -184,10 +183,7 @@ export class Session {
 	}
 
 	notify(text: string, tone: Notice['tone'] = 'muted', hint?: Notice['hint']): void {
-		if (this.noticeTimer) clearTimeout(this.noticeTimer);
-		this.batched.update(state => ({...state, notice: {text, tone, hint}}), true);
-		this.noticeTimer = setTimeout(() => this.batched.update(state => ({...state, notice: undefined}), true), this.options.noticeMs ?? 6000);
-		this.noticeTimer.unref?.();
+		this.notices.show({text, tone, hint});
 	}
 
 	/** Run a backup (now, or scheduled: after a verify going on, which holds the run lock): its summary, or undefined when not run; `ready` hears whether it started, else a refusal is the notice. */
@@ -256,7 +252,7 @@ export class Session {
 			this.verifier.stop();
 			await Promise.all([this.current?.catch(() => undefined), this.verifier.settled]);
 			this.unsubscribe();
-			if (this.noticeTimer) clearTimeout(this.noticeTimer);
+			this.notices.dispose();
 			this.batched.flush();
 		})();
 		return this.closing;
