@@ -4,6 +4,11 @@
  * settings live there too (XDG_CONFIG_HOME and XDG_STATE_HOME of the window point at it), so the
  * user's own settings are never read or written. The server stops when the window quits.
  *
+ * The server shows what a real one does: it sends each file at a modest pace, so a first run lasts
+ * long enough to read the progress pane, each connection's line and the ETA; it refuses one file
+ * (550), which the error pane shows; it offers HASH, so Verify (`y`) compares hashes; and after
+ * each run one file on it is edited, so the next run keeps the older copy beside the new one.
+ *
  *   npm run demo                 explicit TLS, its certificate already trusted
  *   npm run demo -- --untrusted  the window asks whether to trust the certificate
  *   npm run demo -- --plain      plain FTP
@@ -14,6 +19,8 @@ import {mkdir, mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {historyPath} from '../source/backup/history.js';
+import {afterEachRun, demoServerOptions, editFile, editedFile} from './demo-server.js';
 import {startFtpServer} from './ftp-server.js';
 import {seedSample} from './sample-data.js';
 
@@ -31,7 +38,8 @@ async function main(): Promise<number> {
 	await mkdir(join(config, 'packrat'), {recursive: true});
 	await seedSample(served, {now: new Date()});
 
-	const server = await startFtpServer({root: served, mlsd: true, tls, user: 'demo', password: 'demo'});
+	const server = await startFtpServer(demoServerOptions(served, tls));
+	const edits = afterEachRun(historyPath(backup), async () => editFile(served, editedFile));
 	// Start at two minutes from now, armed: the countdown runs and a scheduled backup follows.
 	const soon = new Date(Date.now() + 2 * 60_000);
 	const settings = {
@@ -50,6 +58,7 @@ async function main(): Promise<number> {
 	const forward = (signal: NodeJS.Signals) => window.kill(signal);
 	for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, forward);
 	const code = await new Promise<number>(resolve => window.on('exit', (exit, signal) => resolve(exit ?? (signal ? 128 : 1))));
+	edits.stop();
 	await server.close();
 	process.stdout.write(`packrat demo: the backup is in ${backup}\n(settings in ${config}; remove it all with: rm -rf ${base})\n`);
 	return code;

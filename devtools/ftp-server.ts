@@ -31,6 +31,10 @@ export type FtpServerOptions = {
 	extraLines?: Record<string, {list?: string[]; mlsd?: string[]}>;
 	/** Downloads that fail part-way with a 551, for tests of a transfer that breaks (counted over all sessions). */
 	breakReads?: BreakReads;
+	/** Each download goes at this many bytes a second at most, per data connection (the demo's pace; default: as fast as it can). */
+	paceBytesPerSecond?: number;
+	/** Files (client paths, `/bob/locked.doc`) whose RETR is refused with `550 Permission denied.`, as a server refuses an unreadable file. */
+	deniedReads?: string[];
 	/** Told each command line as it arrives, TLS or not (PASS included): for a proxy that cannot read TLS. */
 	onCommand?: (line: string) => void;
 	/** The port to announce in 227/229 for a passive listener on `port`: a proxy in front listens there and forwards. */
@@ -71,12 +75,12 @@ export async function startFtpServer(options: FtpServerOptions): Promise<FtpTest
 	);
 	const state = createState(ftp, {
 		mlsd: options.mlsd ?? false, tls, epsv: options.epsv ?? true, statListing: options.statListing ?? true, hash: options.hash ?? false,
-		extraLines: options.extraLines, onCommand: options.onCommand, passivePort: options.passivePort,
+		extraLines: options.extraLines, onCommand: options.onCommand, passivePort: options.passivePort, deniedReads: new Set(options.deniedReads),
 	});
 	ftp.disconnectClient = (id) => disconnect(ftp, id);
 	ftp.on('login', (data: LoginData, resolve: (result: LoginResult) => void, reject: (error: Error) => void) => {
 		if (!loginAccepted(options, data)) return reject(new Error('Login incorrect.'));
-		resolve({fs: createFileSystem(data.connection, root, breakReads)});
+		resolve({fs: createFileSystem(data.connection, root, {breakReads, paceBytesPerSecond: options.paceBytesPerSecond})});
 	});
 	limitConnections(ftp, state, options.maxConnections);
 	await ftp.listen();

@@ -1,14 +1,16 @@
 /**
- * What happens after every run, in the window and in `packrat run` alike (`afterRun`): for now
- * `hooks.afterRun`, a shell command run after each run, with the outcome, the counts and the log
- * path in its environment and a time limit. Its output goes to the transfer log; a hook that
- * fails or runs too long is logged there too, and never fails the run.
+ * What happens around every run, in the window and in `packrat run` alike: the alerts of
+ * `notify.url` (`beforeRun` sends the start ping, `afterRun` the end one), and `hooks.afterRun`, a
+ * shell command run after each run, with the outcome, the counts and the log path in its
+ * environment and a time limit. Their results and the hook's output go to the transfer log; an
+ * alert or a hook that fails or runs too long is logged there too, and never fails the run.
  */
 import {join} from 'node:path';
 import {oneLine} from './backup/errors.js';
 import type {Summary} from './backup/events.js';
 import {appendSafely, errorLogName, formatLogLine, transferLogPath, type Level} from './backup/logs.js';
 import {escapeControl} from './backup/names.js';
+import {endAlerts, startAlerts, type RunAlerts} from './alerts/run-alerts.js';
 
 export const hookTimeoutMs = 5 * 60_000;
 const killGraceMs = 5000;
@@ -92,13 +94,18 @@ function describeFailure(result: {exitCode?: number; signal?: string; shortMessa
  * never through a symlink; errors go to the error log too, as the run's own errors do.
  */
 export function hookLogger(backupFolder: string, now: () => Date = () => new Date()): HookLog {
+	return folderLogger(backupFolder, 'hook', 'hooks.afterRun', now);
+}
+
+/** Lines of an after-run step into the backup folder's transfer log (ERROR ones into the error log too), never throwing. */
+function folderLogger(backupFolder: string, event: string, setting: string, now: () => Date = () => new Date()): HookLog {
 	const transferPath = transferLogPath(backupFolder);
 	const errorPath = join(backupFolder, errorLogName);
 	return (line, level = 'INFO') => {
 		const time = now();
 		try {
-			appendSafely(transferPath, `${formatLogLine(time, level, 'hook', 'hooks.afterRun', {reply: line})}\n`);
-			if (level === 'ERROR') appendSafely(errorPath, `${time.toISOString()}\thooks.afterRun\t${escapeControl(line)}\n`);
+			appendSafely(transferPath, `${formatLogLine(time, level, event, setting, {reply: line})}\n`);
+			if (level === 'ERROR') appendSafely(errorPath, `${time.toISOString()}\t${setting}\t${escapeControl(line)}\n`);
 		} catch {
 			// A log that cannot be written must not turn a finished run into a failure.
 		}
@@ -107,7 +114,20 @@ export function hookLogger(backupFolder: string, now: () => Date = () => new Dat
 
 export {transferLogPath} from './backup/logs.js';
 
-/** The one after-run path of the window and of `packrat run` (the run itself has written the history). */
-export async function afterRun(hook: string | undefined, summary: Summary, backupFolder: string): Promise<void> {
+/** Before every run, in the window and in `packrat run` alike: the start alert, sent while the run goes on. */
+export function beforeRun(notifyUrl: string | undefined, job: {mode: string}): RunAlerts {
+	return startAlerts(notifyUrl, job.mode);
+}
+
+/**
+ * The one after-run path of the window and of `packrat run` (the run itself has written the
+ * history): the alerts of the run, their results logged (event `alert`), then the hook.
+ */
+export async function afterRun(hook: string | undefined, summary: Summary, backupFolder: string, alerts?: RunAlerts): Promise<void> {
+	if (alerts) {
+		const log = folderLogger(backupFolder, 'alert', 'notify.url');
+		for (const result of await endAlerts(alerts, summary, backupFolder)) log(result.line, result.ok ? 'INFO' : 'WARN');
+	}
+
 	await runAfterRunHook(hook, summary, transferLogPath(backupFolder), hookLogger(backupFolder));
 }

@@ -8,6 +8,7 @@
 import React, {useEffect, useState} from 'react';
 import {Box, render, type Instance, type Key} from 'ink';
 import {Confirm} from './components/confirm.js';
+import {Footer} from './components/footer.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {KeyStdin} from './components/key-stdin.js';
 import {KeyRouter} from './components/keys.js';
@@ -16,25 +17,30 @@ import {TrustDialog} from './components/trust-dialog.js';
 import {useTerminalSize} from './components/use-terminal-size.js';
 import {useView, ViewSource} from './components/use-view.js';
 import {dispatch, type Action, type Screen} from './keymap.js';
-import {commands, isPlainCommand, type CommandId, type Question} from './model/commands.js';
-import type {ArgOf, Session} from './model/session.js';
+import {commands, isPlainCommand, type ArgOf, type CommandId, type Question} from './model/commands.js';
+import type {Session} from './model/session.js';
 import type {SessionState} from './model/session-state.js';
-import {BackupWindow} from './screens/backup-window.js';
+import {BackupWindow, footerLines} from './screens/backup-window.js';
 import {ConnectionSettings} from './screens/connection-settings.js';
 import {FolderChooser} from './screens/folder-chooser.js';
 import {LogViewer} from './screens/log-viewer.js';
 import {StartAtDialog} from './screens/start-at.js';
+import {HistoryScreen} from './screens/history.js';
+import {VersionsScreen} from './screens/versions.js';
+import {VerifyScreen} from './screens/verify.js';
 import {resolve} from 'node:path';
 
 export {detectTheme} from './components/theme.js';
 
-type View = 'backup' | 'settings' | 'folder' | 'log';
+type View = 'backup' | 'settings' | 'folder' | 'log' | 'versions' | 'history' | 'verify';
 type Dialog = {kind: 'help'} | {kind: 'start-at'} | {kind: 'confirm'; id: CommandId; question: Question; onYes: () => void};
 
 /** The commands whose key first opens the screen or dialog that asks for their argument. */
 const prompts: Partial<Record<Action, View | 'start-at'>> = {folder: 'folder', settings: 'settings', 'start-at': 'start-at'};
 /** The keys of the Backup window that open a screen of their own, not a command. */
 const screens: Partial<Record<Action, View | 'help'>> = {log: 'log', help: 'help'};
+/** The commands that open a screen of their own once their rule allows it. */
+const screenCommands: Partial<Record<Action, 'versions' | 'history'>> = {versions: 'versions', history: 'history'};
 
 const windowPart = ({running, trust, settings}: SessionState) => ({running, trust, settings});
 
@@ -49,6 +55,7 @@ export function App({session, profile, onQuit}: {session: Session; profile?: str
 function Window({session, profile, onQuit}: {session: Session; profile?: string; onQuit: (code: number) => void}) {
 	const {running, trust, settings} = useView(windowPart);
 	const disabled = useView(state => session.disabledReasons(state));
+	const lastEnded = useView(state => state.lastRun?.ended);
 	const {columns, rows} = useTerminalSize();
 	const width = Math.max(20, columns);
 	const height = Math.max(1, rows - 1);
@@ -94,10 +101,23 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 
 		if (action === undefined) return;
 		const opens = prompts[action] ?? screens[action];
-		if (opens === 'start-at' || opens === 'help') setDialog({kind: opens});
+		const command = screenCommands[action];
+		if (command) void session.run(command).then(outcome => outcome.ok && setView(command));
+		else if (opens === 'start-at' || opens === 'help') setDialog({kind: opens});
 		else if (opens) setView(opens);
 		else if (action === 'quit') quit(0);
-		else if (isPlainCommand(action)) ask(action);
+		else if (isPlainCommand(action)) {
+			// A verify shows its progress and result on a screen of its own.
+			if (action === 'verify' && !session.disabledReason('verify')) setView('verify');
+			ask(action);
+		}
+	};
+
+	/** The keys of the Verify screen: Esc closes it (cancelling a verify still going). */
+	const verifyKeys = (action: Action) => {
+		if (action === 'close' && session.state.verify?.running) void session.run('verify-cancel');
+		if (action === 'close') back();
+		else if (action === 'verify' || action === 'verify-cancel') void session.run(action);
 	};
 
 	const back = () => setView('backup');
@@ -127,10 +147,23 @@ function Window({session, profile, onQuit}: {session: Session; profile?: string;
 			void session.run('folder', chosen);
 			back();
 		}} />;
+	} else if (view === 'verify') {
+		screen = <VerifyScreen width={width} height={height} onAction={verifyKeys} />;
 	} else if (view === 'log') {
 		screen = <LogViewer folder={folder} width={width} height={height} onClose={back} />;
+	} else if (view === 'versions' && folder) {
+		screen = <VersionsScreen folder={folder} root={settings.server.root} width={width} height={height} onClose={back} disabled={disabled} lastEnded={lastEnded}
+			restore={async (request, report) => session.run('restore', {request, report})} />;
+	} else if (view === 'history') {
+		screen = <HistoryScreen folder={folder} width={width} height={height} onClose={back} lastEnded={lastEnded} />;
 	} else if (dialog?.kind === 'help') {
-		screen = windowWith('help', lines => <HelpOverlay screen="backup" width={width} height={lines} disabled={disabled} />);
+		// The whole terminal: every key of the map must fit in 80×24, which the space under the job pane does not give.
+		screen = (
+			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
+				<HelpOverlay screen="backup" width={width} height={height - footerLines} disabled={disabled} />
+				<Footer screen="help" context={{armed: false, running: false}} width={width} lines={footerLines} />
+			</Box>
+		);
 	} else if (dialog?.kind === 'start-at') {
 		screen = windowWith('start-at', lines => <StartAtDialog initial={settings.startAt} repeat={settings.repeat} width={width} height={lines} onClose={() => setDialog(undefined)} onSave={async value => {
 			const outcome = await session.run('start-at', value);

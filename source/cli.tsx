@@ -10,7 +10,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {withoutControl} from './backup/names.js';
-import {readArgs, UsageError, type Parsed} from './commands/args.js';
+import {readCommandLine, UsageError, usageOf, type Parsed} from './commands/args.js';
 import type {Overrides} from './settings/job.js';
 
 const help = `Usage
@@ -23,6 +23,8 @@ const help = `Usage
 	  $ packrat versions PATH         every version of a file (or folder) in the backup folder
 	  $ packrat restore PATH [--version N | --at "YYYY-MM-DD HH:MM"] [--to DIR]
 	                                  copy a version (or a folder as it stood) out of the backup
+	  $ packrat guard [--accept]      the mass-change guard: is pruning held off (exit 1), or confirm
+	                                  the change and prune again (--folder DIR, --json)
 	  $ packrat config path           where the settings file is
 	  $ packrat config get [KEY]      show one setting, or all
 	  $ packrat config set KEY VALUE  change a setting (checked against the schema)
@@ -39,9 +41,14 @@ const help = `Usage
 	Options
 	  --profile NAME              use the settings NAME.json instead of config.json
 	  --ascii                     draw the window with ASCII only
-	  --help, --version
+	  --help, --version           this help, or packrat's version; after a command, --help
+	                              prints its usage (and after restore PATH, --version N is a version)
+
+	Each command takes only its own options; --profile, --ascii, --help and --version may also
+	come before the command.
 
 	Exit codes of run: 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+	A run flagged by the mass-change guard exits as its outcome says, and says so in its last line.
 
 	Examples
 	  $ packrat config set server.host ftp.example.com
@@ -59,31 +66,27 @@ function fail(message: string, code = 2): never {
 	process.exit(code);
 }
 
-/** Commands that read their own words and flags (their --version N, --sample N are theirs). */
-const ownArgs = new Set(['verify', 'versions', 'restore']);
-
-function readCommandLine(): Parsed {
-	const argv = process.argv.slice(2);
-	if (ownArgs.has(argv[0] ?? '')) return {input: argv, flags: {json: false, ascii: false, help: false, version: false}};
+function commandLine(): Parsed {
 	try {
-		return readArgs(argv);
+		return readCommandLine(process.argv.slice(2));
 	} catch (error) {
 		if (error instanceof UsageError) fail(error.message);
 		throw error;
 	}
 }
 
-const cli = readCommandLine();
+const cli = commandLine();
 
-/** `--version`, or `--help` with the description, as package.json gives them. */
+/** `--version`, or `--help`: the command's usage line, else the description and the help, as package.json gives them. */
 function about(): string {
+	const usage = usageOf(cli.input[0]);
+	if (cli.flags.help && usage !== undefined) return usage;
 	const {version, description} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string; description: string};
 	return cli.flags.version ? version : `\n  ${description}\n\n  ${help.replace(/^\t/gm, '  ').trim()}\n`;
 }
 
 function overrides(): Overrides {
 	const {flags} = cli;
-	if (flags.full && flags.incremental) fail('--full and --incremental exclude each other: give one');
 	const result: Overrides = {};
 	if (flags.full) result.mode = 'full';
 	if (flags.incremental) result.mode = 'incremental';
@@ -104,9 +107,8 @@ async function main(): Promise<number> {
 		return 0;
 	}
 
-	const [command, ...rest] = cli.input;
+	const {input: [command, ...rest], flags} = cli;
 	if (command === 'run') {
-		if (rest.length > 0) fail(`run takes no words (got ${rest.join(' ')}); see packrat --help`);
 		// The first signal cancels the run cleanly (partials kept, history written). A library's
 		// exit handler (signal-exit) may raise the same signal again at once: only a signal that
 		// comes seconds later, from a person who has waited, ends the process without the summary.
@@ -123,28 +125,28 @@ async function main(): Promise<number> {
 			});
 		}
 		const {runCommand} = await import('./commands/run.js');
-		return runCommand({...overrides(), json: cli.flags.json, profile: cli.flags.profile}, out, controller.signal);
+		return runCommand({...overrides(), json: flags.json, profile: flags.profile}, out, controller.signal);
 	}
 
 	if (command === 'now' || command === 'cancel' || command === 'status') {
-		if (rest.length > 0) fail(`${command} takes no words (got ${rest.join(' ')}); see packrat --help`);
 		const {cancelCommand, nowCommand, statusCommand} = await import('./commands/control.js');
-		if (command === 'now') return nowCommand({profile: cli.flags.profile}, out);
-		if (command === 'cancel') return cancelCommand({profile: cli.flags.profile}, out);
-		return statusCommand({profile: cli.flags.profile, json: cli.flags.json}, out);
+		if (command === 'now') return nowCommand({profile: flags.profile}, out);
+		if (command === 'cancel') return cancelCommand({profile: flags.profile}, out);
+		return statusCommand({profile: flags.profile, json: flags.json}, out);
 	}
 
-	if (command === 'verify') return (await import('./commands/verify.js')).verifyMain(rest, out);
-	if (command === 'versions') return (await import('./commands/versions.js')).versionsCommand(rest, out);
-	if (command === 'restore') return (await import('./commands/restore.js')).restoreCommand(rest, out);
-	if (command === 'config') return (await import('./commands/config.js')).configCommand(rest, cli.flags.profile, out);
-	if (command !== undefined) fail(`unknown command ${JSON.stringify(command)}; see packrat --help`);
+	const {json, folder, profile} = flags;
+	if (command === 'guard') return (await import('./commands/guard.js')).guardCommand({accept: flags.accept ?? false, folder, profile, json}, out);
+	if (command === 'verify') return (await import('./commands/verify.js')).verifyMain({samplePercent: flags.sample ?? 0, json, folder, profile}, out);
+	if (command === 'versions') return (await import('./commands/versions.js')).versionsCommand({path: rest[0]!, json, folder, profile}, out);
+	if (command === 'restore') return (await import('./commands/restore.js')).restoreCommand({path: rest[0]!, json, folder, profile, version: flags.versionNumber, at: flags.at, to: flags.to}, out);
+	if (command === 'config') return (await import('./commands/config.js')).configCommand(rest, profile, out);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		fail('the Backup window needs a terminal; for cron, scripts and pipes use "packrat run" (see packrat --help)');
 	}
 
 	const {openWindow} = await import('./window.js');
-	return openWindow({profile: cli.flags.profile, ascii: cli.flags.ascii});
+	return openWindow({profile: flags.profile, ascii: flags.ascii});
 }
 
 main().then(
@@ -152,7 +154,7 @@ main().then(
 		process.exitCode = code;
 	},
 	async (error: unknown) => {
-		// Loaded here, not up front: backup/errors.js brings basic-ftp, which --version and config do not need.
+		// Loaded here, not up front: backup/errors.js brings the FTP client's errors, which --version does not need.
 		const {PackratError} = await import('./backup/errors.js');
 		if (error instanceof PackratError) fail(error.message, error.code === 'config' ? 2 : 1);
 		fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, 1);

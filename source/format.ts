@@ -1,5 +1,5 @@
 /** Figures as people read them, shared by the window and the headless output. */
-import type {Phase} from './backup/events.js';
+import type {Outcome, Phase, Suspicious} from './backup/events.js';
 
 const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 /** Made once, when first needed: a new formatter for every figure (pretty-bytes' way) cost about 16 µs each, 0.7 ms of a 6 ms frame. */
@@ -54,6 +54,11 @@ export function when(date: Date): string {
 	return `${year}-${month}-${day} ${hours}:${minutes}`;
 }
 
+/** `2026-11-22 03:00` in local time, from an ISO time (or the text itself when it is not one). */
+export function whenIso(iso: string): string {
+	return Number.isNaN(Date.parse(iso)) ? iso : when(new Date(iso));
+}
+
 /** `03:00`, in local time. */
 export function clock(date: Date): string {
 	const {hours, minutes} = localParts(date);
@@ -62,6 +67,28 @@ export function clock(date: Date): string {
 
 /** The names of a run's phases, as the headless output and `packrat status` print them. */
 export const phaseNames: Record<Phase | 'idle', string> = {idle: 'Idle', connecting: 'Connecting', initializing: 'Initializing', 'backing-up': 'Backing up', finishing: 'Finishing', done: 'Done'};
+
+/** `12 min`, `31 h`, `3 days`: a length of time as an age is read. */
+export function span(ms: number): string {
+	const minutes = Math.floor(ms / 60_000);
+	if (minutes < 60) return `${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 48) return `${hours} h`;
+	return `${Math.floor(hours / 24)} days`;
+}
+
+/** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
+export function ago(ms: number): string {
+	return ms < 60_000 ? 'just now' : `${span(ms)} ago`;
+}
+
+/** The outcomes of a run as people read them: the window, `packrat run` and `packrat status` alike. */
+export const outcomeNames: Record<Outcome, string> = {success: 'Done', partial: 'Done with errors', failed: 'Failed', cancelled: 'Cancelled'};
+
+/** `1 file could not be fetched`, `2 files could not be fetched`: what a run Done with errors misses. */
+export function missingPhrase(failed: number): string {
+	return `${failed} ${failed === 1 ? 'file' : 'files'} could not be fetched`;
+}
 
 /** `12 folders, 340 files, 1.2 GB found so far` */
 export function scanPhrase(scan: {folders: number; files: number; bytes: number}): string {
@@ -72,4 +99,28 @@ export function scanPhrase(scan: {folders: number; files: number; bytes: number}
 export function transferPhrase(figures: {filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; rate: number; etaSeconds?: number}): string {
 	const left = figures.etaSeconds === undefined ? '' : `, ETA ${duration(figures.etaSeconds)}`;
 	return `${figures.filesDone}/${figures.filesTotal} files, ${bytes(figures.bytesDone)} of ${bytes(figures.bytesTotal)}, ${rate(figures.rate)}${left}`;
+}
+
+/**
+ * What the mass-change guard found, one clause for each figure past its limit (both when neither
+ * is, which a judged run never is): `87% of the files changed since the last run (1044 of 1200)`,
+ * `59% of the files are gone since the last run (700 of 1200)`; none without figures.
+ */
+export function massChangeParts(found: Suspicious | undefined): string[] {
+	if (!found) return [];
+	const changed = `${found.changedPercent}% of the files changed since the last run (${found.changed} of ${found.total})`;
+	const vanished = `${found.vanishedPercent}% of the files are gone since the last run (${found.vanished} of ${found.total})`;
+	const over = [found.changedPercent > found.limits.changedPercent ? changed : '', found.vanishedPercent > found.limits.vanishedPercent ? vanished : ''].filter(Boolean);
+	return over.length > 0 ? over : [changed, vanished];
+}
+
+/**
+ * The same as one clause: `87% of the files changed (1044 of 1200) and 59% are gone (700 of 1200)
+ * since the last run` when both are past; for a marker without figures (one that cannot be read), says so.
+ */
+export function massChange(found: Suspicious | undefined): string {
+	if (!found) return 'the guard\'s marker (.packrat/guard.json) cannot be read';
+	const parts = massChangeParts(found);
+	if (parts.length === 1) return parts[0]!;
+	return `${found.changedPercent}% of the files changed (${found.changed} of ${found.total}) and ${found.vanishedPercent}% are gone (${found.vanished} of ${found.total}) since the last run`;
 }

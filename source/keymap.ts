@@ -7,9 +7,10 @@
 import type {Key} from 'ink';
 import type {CommandId} from './model/commands.js';
 
-export type Screen = 'backup' | 'help' | 'confirm' | 'trust' | 'settings' | 'folder' | 'folder-name' | 'log' | 'start-at';
+export type Screen = 'backup' | 'help' | 'confirm' | 'trust' | 'settings' | 'folder' | 'folder-name' | 'log' | 'start-at'
+	| 'versions' | 'version-choice' | 'history' | 'verify';
 
-export const allScreens: readonly Screen[] = ['backup', 'help', 'confirm', 'trust', 'settings', 'folder', 'folder-name', 'log', 'start-at'];
+export const allScreens: readonly Screen[] = ['backup', 'help', 'confirm', 'trust', 'settings', 'folder', 'folder-name', 'log', 'start-at', 'versions', 'version-choice', 'history', 'verify'];
 
 export type Action =
 	| Exclude<CommandId, 'test-connection' | 'trust'> | 'log' | 'help'
@@ -19,7 +20,7 @@ export type Action =
 	| 'next-field' | 'previous-field' | 'activate' | 'change' | 'submit';
 
 /** What a label may depend on. */
-export type KeyContext = {armed: boolean; running: boolean};
+export type KeyContext = {armed: boolean; running: boolean; /** The mass-change guard holds pruning off. */ guard?: boolean};
 
 export type Binding = {
 	action: Action;
@@ -46,6 +47,10 @@ export const keymap: readonly Binding[] = [
 	{action: 'latest', keys: ['l'], screens: ['backup'], label: 'Latest', help: 'Latest only: back up only the newest version of each project'},
 	{action: 'settings', keys: ['o'], screens: ['backup'], label: 'Connection', help: 'Connection settings, with Test connection'},
 	{action: 'log', keys: ['e'], screens: ['backup'], label: 'Log', help: 'Open the transfer log'},
+	{action: 'accept-guard', keys: ['g'], screens: ['backup'], label: 'Accept change', help: 'Accept the mass change the guard flagged (asks first): snapshots are pruned again', quiet: ({guard}) => !guard},
+	{action: 'versions', keys: ['v'], screens: ['backup'], label: 'Versions', help: 'Versions: browse the backup, see a file\'s versions, restore one'},
+	{action: 'history', keys: ['h'], screens: ['backup'], label: 'History', help: 'History: the runs of this backup folder, with a chart of bytes and duration'},
+	{action: 'verify', keys: ['y'], screens: ['backup'], label: 'Verify', help: 'Compare the backup with the server'},
 
 	{action: 'up', keys: ['up', 'k'], screens: ['log', 'folder'], label: 'Up', help: 'Move up one line', quiet: true},
 	{action: 'down', keys: ['down', 'j'], screens: ['log', 'folder'], label: 'Down', help: 'Move down one line', quiet: true},
@@ -61,7 +66,20 @@ export const keymap: readonly Binding[] = [
 	{action: 'open', keys: ['return', 'right'], screens: ['folder'], label: 'Open', help: 'Open the folder under the cursor (or use it, on the first line)'},
 	{action: 'parent', keys: ['left', 'backspace'], screens: ['folder'], label: 'Parent', help: 'Go up to the parent folder'},
 	{action: 'new-folder', keys: ['n'], screens: ['folder'], label: 'New folder', help: 'Make a new folder here'},
-	{action: 'use-folder', keys: ['u'], screens: ['folder'], label: 'Use this', help: 'Back up into the folder shown at the top'},
+	{action: 'use-folder', keys: ['u'], screens: ['folder'], label: 'Use this', help: 'Use the folder shown at the top'},
+
+	// The Versions screen: its list (versions), the pane of a file's versions or a folder's times (version-choice); and the History screen.
+	{action: 'up', keys: ['up', 'k'], screens: ['versions', 'version-choice', 'history'], label: 'Up', help: 'Move up one line', quiet: true},
+	{action: 'down', keys: ['down', 'j'], screens: ['versions', 'version-choice', 'history'], label: 'Down', help: 'Move down one line', quiet: true},
+	{action: 'page-up', keys: ['pageup'], screens: ['versions', 'history'], label: 'Page', help: 'One page up'},
+	{action: 'page-down', keys: ['pagedown'], screens: ['versions', 'history'], label: 'Page', help: 'One page down'},
+	{action: 'top', keys: ['g', 'home'], screens: ['history'], label: 'Newest', help: 'Go to the newest run'},
+	{action: 'bottom', keys: ['G', 'end'], screens: ['history'], label: 'Oldest', help: 'Go to the oldest run read'},
+	{action: 'open', keys: ['return', 'right'], screens: ['versions'], label: 'Open', help: 'Open the folder, or the file\'s versions, under the cursor; on the first line, the times this folder can be restored to'},
+	{action: 'parent', keys: ['left', 'backspace'], screens: ['versions'], label: 'Parent', help: 'Go up to the parent folder'},
+	{action: 'restore', keys: ['return'], screens: ['version-choice'], label: 'Restore', help: 'Restore the chosen version (or the folder as of the chosen time) to a folder you pick'},
+	{action: 'close', keys: ['escape', 'left'], screens: ['version-choice'], label: 'Back', help: 'Back to the list'},
+	{action: 'close', keys: ['escape', 'q'], screens: ['versions', 'history'], label: 'Back', help: 'Close the screen'},
 
 	{action: 'next-field', keys: ['tab', 'down'], screens: ['settings'], label: 'Next', help: 'Next field'},
 	{action: 'previous-field', keys: ['shift+tab', 'up'], screens: ['settings'], label: 'Previous', help: 'Previous field', quiet: true},
@@ -74,6 +92,9 @@ export const keymap: readonly Binding[] = [
 	{action: 'help', keys: ['?'], screens: ['backup', 'help'], label: 'Help', help: 'Show or hide this help'},
 	{action: 'close', keys: ['escape'], screens: ['help', 'settings', 'folder', 'folder-name', 'start-at'], label: 'Back', help: 'Close the dialog or screen'},
 	{action: 'close', keys: ['escape', 'q'], screens: ['log'], label: 'Back', help: 'Close the log'},
+	{action: 'verify-cancel', keys: ['c'], screens: ['verify'], label: 'Cancel', help: 'Cancel the verify', quiet: ({running}) => !running},
+	{action: 'verify', keys: ['y'], screens: ['verify'], label: 'Again', help: 'Verify again', quiet: ({running}) => running},
+	{action: 'close', keys: ['escape', 'q'], screens: ['verify'], label: 'Back', help: 'Close the verify (one still going is cancelled)'},
 	{action: 'quit', keys: ['q'], screens: ['backup'], label: 'Quit', help: 'Quit (asks first while a backup is running)'},
 	{action: 'interrupt', keys: ['ctrl+c'], screens: allScreens, label: 'Quit', help: 'Quit from any screen (asks while a backup runs; Ctrl+C again confirms)', quiet: true},
 ];

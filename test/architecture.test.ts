@@ -1,7 +1,8 @@
 /**
  * The layers of ARCHITECTURE.md, checked on the imports of source/: no import cycle (types
- * included), an engine that imports nothing of the rest, a model without UI code, and views that
- * reach the engine only through its public modules.
+ * included), an engine that imports nothing of the rest, the folders beside it (verify/,
+ * restore/, alerts/) without UI code or the model, a model without UI code, and views that reach
+ * the engine only through its public modules.
  */
 import {readFileSync, readdirSync, statSync} from 'node:fs';
 import {dirname, join, relative, resolve} from 'node:path';
@@ -74,6 +75,18 @@ describe('the architecture', () => {
 		});
 		expect(outside).toEqual([]);
 	});
+
+	for (const folder of ['verify', 'restore', 'alerts']) {
+		it(`keeps ${folder}/ beside the engine: no React, Ink or model; only itself, backup/ and format.ts`, () => {
+			const edges = importsOf(under(folder));
+			expect(edges.filter(edge => /-> (react|ink)(\/|$)|-> ink-/.test(edge))).toEqual([]);
+			const above = edges.filter(edge => {
+				const target = edge.split(' -> ')[1]!;
+				return graph.has(target) && !target.startsWith(`${folder}/`) && !target.startsWith('backup/') && target !== 'format.ts';
+			});
+			expect(above).toEqual([]);
+		});
+	}
 
 	it('keeps UI code out of the model: model/ imports no React, Ink, view or key map', () => {
 		const ui = importsOf(under('model')).filter(edge => /-> (react|ink|components\/|screens\/|keymap\.ts|app\.tsx)/.test(edge));

@@ -25,43 +25,39 @@ export function newCertificate(authority?: Certificate): Promise<Certificate> {
 }
 
 /** A certificate authority of its own, for a test that makes the system trust it (NODE_EXTRA_CA_CERTS). */
-export async function newAuthority(): Promise<Certificate> {
-	const now = Date.now();
-	const pems = await generate([{name: 'commonName', value: 'packrat test authority'}], {
-		keyType: 'ec',
-		curve: 'P-256',
-		algorithm: 'sha256',
-		notBeforeDate: new Date(now - DAY),
-		notAfterDate: new Date(now + 365 * DAY),
-		extensions: [
-			{name: 'basicConstraints', cA: true, critical: true},
-			{name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true},
-		],
-	});
-	return {key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256};
+export function newAuthority(): Promise<Certificate> {
+	return make('packrat test authority', [
+		{name: 'basicConstraints', cA: true, critical: true},
+		{name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true},
+	]);
 }
 
-async function createCertificate(authority?: Certificate): Promise<Certificate> {
+function createCertificate(authority?: Certificate): Promise<Certificate> {
+	return make('localhost', [
+		{name: 'basicConstraints', cA: false},
+		{name: 'keyUsage', digitalSignature: true, keyEncipherment: true},
+		{name: 'extKeyUsage', serverAuth: true},
+		{
+			name: 'subjectAltName',
+			altNames: [
+				{type: 2, value: 'localhost'},
+				{type: 7, ip: '127.0.0.1'},
+			],
+		},
+	], authority);
+}
+
+/** An EC P-256 certificate valid from yesterday for a year, with these extensions; signed by `authority`, else by itself. */
+async function make(commonName: string, extensions: NonNullable<Parameters<typeof generate>[1]>['extensions'], authority?: Certificate): Promise<Certificate> {
 	const now = Date.now();
-	const pems = await generate([{name: 'commonName', value: 'localhost'}], {
+	const pems = await generate([{name: 'commonName', value: commonName}], {
 		...(authority ? {ca: {key: authority.key, cert: authority.cert}} : {}),
 		keyType: 'ec',
 		curve: 'P-256',
 		algorithm: 'sha256',
 		notBeforeDate: new Date(now - DAY),
 		notAfterDate: new Date(now + 365 * DAY),
-		extensions: [
-			{name: 'basicConstraints', cA: false},
-			{name: 'keyUsage', digitalSignature: true, keyEncipherment: true},
-			{name: 'extKeyUsage', serverAuth: true},
-			{
-				name: 'subjectAltName',
-				altNames: [
-					{type: 2, value: 'localhost'},
-					{type: 7, ip: '127.0.0.1'},
-				],
-			},
-		],
+		extensions,
 	});
 	return {key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256};
 }

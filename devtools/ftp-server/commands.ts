@@ -95,11 +95,13 @@ const withVerbatimPath: TestHandler = async function (args, _state, original) {
 	return original.call(this, {...args, command: {...args.command, arg: verbatimArgument(args.command)}});
 };
 
-/** ftp-srv answers 551 only after the data connection is up; vsftpd answers 550 at once. */
+/** ftp-srv answers 551 only after the data connection is up; vsftpd answers 550 at once (and so for a denied file). */
 const retr: TestHandler = async function (args, state, original) {
-	if (!(await statFile(this, args.command))) {
+	const given = verbatimArgument(args.command);
+	const denied = given !== null && state.deniedReads.has(this.fs!._resolvePath(given).clientPath);
+	if (denied || !(await statFile(this, args.command))) {
 		this.restByteCount = 0;
-		return refuseTransfer(this, 550, 'Failed to open file.');
+		return refuseTransfer(this, 550, denied ? 'Permission denied.' : 'Failed to open file.');
 	}
 	return withVerbatimPath.call(this, args, state, original);
 };

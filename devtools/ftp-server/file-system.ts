@@ -1,14 +1,26 @@
-// ftp-srv's FileSystem, with a path resolution that keeps backslashes (ftp-srv turns `\` into `/`).
+// ftp-srv's FileSystem, with a path resolution that keeps backslashes (ftp-srv turns `\` into `/`),
+// and downloads that can be made to break part-way or to go at a chosen pace.
 import path from 'node:path';
 import {Transform} from 'node:stream';
 import {FileSystemClass, type Connection, type FileSystem} from './internals.js';
+import {paced} from './pace.js';
 
 /** Downloads that fail part-way: after `afterBytes` of a file the server's read fails (ftp-srv then answers 551), `times` times in all. */
 export type BreakReads = {afterBytes: number; times: number};
 
-export function createFileSystem(connection: Connection, root: string, breakReads?: BreakReads): FileSystem {
+export type ReadOptions = {breakReads?: BreakReads; paceBytesPerSecond?: number};
+
+export function createFileSystem(connection: Connection, root: string, {breakReads, paceBytesPerSecond}: ReadOptions = {}): FileSystem {
 	const fileSystem = new FileSystemClass(connection, {root, cwd: '/'});
 	fileSystem._resolvePath = (given = '.') => resolvePath(fileSystem.root, fileSystem.cwd, given);
+	if (paceBytesPerSecond) {
+		const read = fileSystem.read.bind(fileSystem);
+		fileSystem.read = async (fileName, options) => {
+			const opened = await read(fileName, options);
+			return {...opened, stream: paced(opened.stream, paceBytesPerSecond)};
+		};
+	}
+
 	if (breakReads) {
 		const read = fileSystem.read.bind(fileSystem);
 		fileSystem.read = async (fileName, options) => {

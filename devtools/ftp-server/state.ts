@@ -20,6 +20,8 @@ export type ServerState = {
 	dataServers: Set<Server>;
 	/** Raw lines added to the listing of a folder (by client path), to play a hostile server. */
 	extraLines?: Record<string, {list?: string[]; mlsd?: string[]}>;
+	/** Client paths whose RETR is refused with 550. */
+	deniedReads: ReadonlySet<string>;
 	/** Told each command line as it arrives (after TLS, PASS included). */
 	onCommand?: (line: string) => void;
 	/** The port to announce in 227/229 for a passive listener on `port` (a proxy's, that forwards to it). */

@@ -23,6 +23,33 @@ export async function trickle(socket: Socket, chunk: string | Buffer, everyMs: n
 	}
 }
 
+/**
+ * RETR that refuses the files `refused` names with a `550`, every time, as a server refuses a name
+ * it cannot serve; the others are sent as the honest handler sends them.
+ */
+export function refusingRetr(refused: (path: string) => boolean, reply = '550 Cannot open that file.'): Handler {
+	return async (session, argument) => {
+		if (!refused(session.server.tree.resolve(session.cwd, argument))) return defaultHandlers['RETR']!(session, argument);
+		session.rest = 0;
+		session.reply(reply);
+	};
+}
+
+/**
+ * RETR that opens the data connection for the files `broken` names and resets it at once, every
+ * time, then says so on the control connection (`426`), as a server does that loses a file.
+ */
+export function resettingRetr(broken: (path: string) => boolean): Handler {
+	return async (session, argument) => {
+		if (!broken(session.server.tree.resolve(session.cwd, argument))) return defaultHandlers['RETR']!(session, argument);
+		session.rest = 0;
+		session.reply('150 Here it comes.');
+		const data = await session.data();
+		data.resetAndDestroy();
+		session.reply('426 Connection closed; transfer aborted.');
+	};
+}
+
 const listing = (mlsd: boolean): Handler => async (session, argument) => {
 	const path = session.server.tree.resolve(session.cwd, argument.replace(/^-a\s*/, '').replace(/^-a$/, ''));
 	const {tree} = session.server;

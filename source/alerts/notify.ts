@@ -5,7 +5,9 @@
  * throws, and says in one line what happened, for the log. A `user:password@` in the address
  * becomes an Authorization header (fetch refuses it in the URL) and is never in that line.
  */
-import {bytes, duration} from '../format.js';
+import type {GuardHold, Suspicious} from '../backup/events.js';
+import {oneLine} from '../backup/errors.js';
+import {bytes, duration, massChange} from '../format.js';
 
 export type AlertKind = 'start' | 'success' | 'fail';
 
@@ -20,6 +22,10 @@ export type AlertFacts = {
 	bytes?: number;
 	durationMs?: number;
 	reason?: string;
+	/** The mass-change guard flagged this run (a run that says so pings `<url>/fail`). */
+	suspicious?: Suspicious;
+	/** The guard still holds pruning off. */
+	guard?: GuardHold;
 };
 
 export type AlertResult = {ok: boolean; line: string};
@@ -34,6 +40,8 @@ export function alertBody(kind: AlertKind, facts: AlertFacts): string {
 	if (facts.bytes !== undefined) lines.push(`bytes: ${bytes(facts.bytes)}`);
 	if (facts.durationMs !== undefined) lines.push(`duration: ${duration(facts.durationMs / 1000)}`);
 	if (facts.reason) lines.push(`reason: ${facts.reason}`);
+	if (facts.suspicious) lines.push(`SUSPICIOUS: ${massChange(facts.suspicious)}; no snapshot is pruned until confirmed (packrat guard --accept)`);
+	else if (facts.guard) lines.push(`pruning is still off since ${facts.guard.since}: ${massChange(facts.guard.suspicious)} (packrat guard --accept)`);
 	return `${lines.join('\n')}\n`;
 }
 
@@ -59,9 +67,8 @@ export function alertUrl(url: URL, kind: AlertKind): URL {
 function failure(error: unknown, timeoutMs: number): string {
 	const name = (error as Error | undefined)?.name;
 	if (name === 'TimeoutError' || name === 'AbortError') return `no answer in ${Math.round(timeoutMs / 100) / 10} s (timeout)`;
-	const cause = (error as {cause?: {code?: string; message?: string}} | undefined)?.cause;
-	const message = cause?.message ?? (error as Error | undefined)?.message ?? String(error);
-	return cause?.code && !message.includes(cause.code) ? `${message} (${cause.code})` : message;
+	// fetch's own error says only "fetch failed": what failed is its cause (ECONNREFUSED…).
+	return oneLine((error as {cause?: unknown} | undefined)?.cause ?? error);
 }
 
 /** Ping the alert address for `kind`; resolves (never rejects) with whether it worked and a line for the log. */

@@ -3,7 +3,7 @@
  * reads for each, naming the cause and the fix. No stack trace ever reaches a user.
  */
 import type {CertificateQuestion} from './events.js';
-import {FtpReplyError} from './ftp/control.js';
+import {ConnectionLost, FtpReplyError} from './ftp/control.js';
 
 /** An error whose message is already the one line to show. */
 export class PackratError extends Error {
@@ -34,21 +34,24 @@ export class CancelledError extends Error {
 export class TransientError extends Error {}
 
 const transientCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ECONNABORTED', 'EAI_AGAIN']);
+/** What TLS says when the other end answers in plain text: no TLS server at that port. */
+const notTlsCodes = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 export function ftpCode(error: unknown): number | undefined {
 	return error instanceof FtpReplyError ? error.code : undefined;
 }
 
-/** True for failures that a reconnect and a later attempt may cure: 4xx replies and network faults. */
+/**
+ * True for failures that a reconnect and a later attempt may cure: 4xx replies, a connection
+ * lost, and network faults, each known by its type or its code, never by its text.
+ */
 export function isTransient(error: unknown): boolean {
-	if (error instanceof TransientError) return true;
+	if (error instanceof TransientError || error instanceof ConnectionLost) return true;
 	if (error instanceof PackratError || error instanceof CancelledError) return false;
 	const code = ftpCode(error);
 	if (code !== undefined) return code >= 400 && code < 500;
 	const nodeCode = (error as NodeJS.ErrnoException | undefined)?.code;
-	if (nodeCode && transientCodes.has(nodeCode)) return true;
-	const message = String((error as Error | undefined)?.message ?? '');
-	return /timeout|socket|closed|FIN packet|ended|reset|connection/i.test(message);
+	return nodeCode !== undefined && transientCodes.has(nodeCode);
 }
 
 /** The server's reply text of an FTP error, or the error's message, on one line. */
@@ -65,9 +68,9 @@ export function describeConnectError(error: unknown, where: {host: string; port:
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `unknown host ${where.host}: check server.host (packrat config set server.host NAME)`;
 	if (code === 'ECONNREFUSED') return `${target} refused the connection: is the FTP server running there, and is server.port right?`;
 	if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${target} cannot be reached from this machine: check the network and server.host`;
-	if (code === 'ETIMEDOUT' || /timeout/i.test(replyText(error))) return `${target} did not answer in time: check server.host, server.port and any firewall`;
-	if (/wrong version number|packet length too long|EPROTO/i.test(replyText(error))) {
-		return `${target} did not start TLS (${replyText(error)}): with server.tls ${where.tls}, check server.port or set server.tls to what the server offers`;
+	if (code === 'ETIMEDOUT') return `${target} did not answer in time: check server.host, server.port and any firewall`;
+	if (code !== undefined && notTlsCodes.has(code)) {
+		return `${target} did not start TLS (${(error as {reason?: string}).reason ?? replyText(error)}): with server.tls ${where.tls}, check server.port or set server.tls to what the server offers`;
 	}
 
 	const reply = ftpCode(error);

@@ -6,7 +6,7 @@ import {appendFile, lstat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {appendNoFollow} from './logs.js';
 import {readNoFollow} from './no-follow.js';
-import type {Summary} from './events.js';
+import {isBackup, type Summary} from './events.js';
 
 export const stateFolderName = '.packrat';
 
@@ -42,6 +42,7 @@ export async function readHistory(backupFolder: string): Promise<Summary[]> {
 	return runs;
 }
 
+/** The last run that counts as a backup: Done, or Done with errors. */
 export function lastSuccess(runs: readonly Summary[]): Summary | undefined {
-	return runs.findLast(run => run.outcome === 'success');
+	return runs.findLast(run => isBackup(run));
 }

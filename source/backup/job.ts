@@ -21,6 +21,8 @@ export type Job = {
 	retries: number;
 	/** Folder levels below the root that are listed (`maxDepth`); 64 when not given. */
 	maxDepth?: number;
+	/** The mass-change guard's limits (guard.changedPercent, guard.vanishedPercent); 50 and 50 when not given. */
+	guard?: {changedPercent: number; vanishedPercent: number};
 };
 
 export type RunOptions = {

@@ -105,13 +105,18 @@ export class Pool {
 
 	/**
 	 * Run one request on a slot, retrying faults worth retrying with backoff up to the retry
-	 * budget. A permanent FTP reply (5xx) is thrown at once for the caller to record.
+	 * budget. A permanent FTP reply (5xx) is thrown at once for the caller to record. A budget
+	 * spent is told apart by where the last attempt failed: on the request itself, only that
+	 * request is given up (GaveUpError: a file fails, the run goes on); on connecting, the server
+	 * cannot be reached from this slot (see `unreachable`).
 	 */
 	async attempt<T>(slot: Slot, what: string, request: (client: FtpClient) => Promise<T>): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
 			this.check();
+			let connecting = true;
 			try {
 				const client = await this.ensure(slot);
+				connecting = false;
 				return await request(client);
 			} catch (error) {
 				this.check();
@@ -120,7 +125,8 @@ export class Pool {
 				slot.client?.close();
 				slot.client = undefined;
 				if (attempt > this.options.retries) {
-					throw new PackratError(`gave up on ${what} after ${attempt} attempts: ${replyText(error)}`, 'server');
+					if (connecting) throw this.unreachable(slot, what, attempt, error);
+					throw new GaveUpError(`gave up on ${what} after ${attempt} attempts: ${replyText(error)}`);
 				}
 
 				const delayMs = this.backoff(attempt);
@@ -195,6 +201,21 @@ export class Pool {
 		slot.client = undefined;
 	}
 
+	/**
+	 * A slot that could not connect for a whole retry budget: retired while another connection
+	 * still works (its work goes back to the queue), else the server cannot be reached on any
+	 * connection and the run fails.
+	 */
+	private unreachable(slot: Slot, what: string, attempts: number, error: unknown): Error {
+		if (this.slots.some(other => other !== slot && !other.retired && other.client && !other.client.closed)) {
+			slot.retired = true;
+			this.options.emit({type: 'connections', connections: this.live, reason: `a connection could not be made again: ${replyText(error)}`});
+			return new SlotRetired();
+		}
+
+		return new PackratError(`gave up on ${what} after ${attempts} attempts: the server cannot be reached (${replyText(error)})`, 'server');
+	}
+
 	check(): void {
 		if (this.options.signal.aborted) throw new CancelledError();
 	}
@@ -207,7 +228,19 @@ export class Pool {
 }
 
 /** Thrown in a worker whose slot the server would not give a connection; the worker ends. */
-export class SlotRetired extends Error {}
+export class SlotRetired extends Error {
+	constructor() {
+		super('the server would not give this connection again');
+	}
+}
+
+/** One request whose retry budget was spent while the server still answered: that request fails, not the run. */
+export class GaveUpError extends PackratError {
+	constructor(message: string) {
+		super(message, 'server');
+		this.name = 'GaveUpError';
+	}
+}
 
 /** First client of a run, with the connect failure turned into its one line; `signal` ends the connect at once. */
 export async function connectFirst(config: ServerConfig, decide?: Parameters<typeof connect>[1], signal?: AbortSignal) {

@@ -19,9 +19,11 @@ import {plan, planEvent, type PlannedFile} from './plan.js';
 import {protectReserved, rescueOwnNames} from './reserved.js';
 import {Pool, checkRoot, connectFirst} from './pool.js';
 import {autoConnections, initialConnections} from './adapt.js';
-import {completeSnapshots, incompleteSuffix, pruneSnapshots} from './snapshots.js';
+import {completeSnapshots, incompleteSuffix, newestWholeSnapshot, pruneSnapshots} from './snapshots.js';
 import {transferAll} from './transfer-all.js';
 import {finish} from './finish.js';
+import {guardScan, pruningHold, recordScan} from './guard.js';
+import {missingPhrase} from '../format.js';
 
 export type {Job, RunContext, RunOptions} from './job.js';
 
@@ -87,12 +89,17 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 			for (const folder of found.unlisted) context.error('list', folder.path, folder.reason);
 		}
 
+		const suspicious = await guardScan(context as RunContext, found, started);
+		if (suspicious) summary.suspicious = suspicious;
+
 		const snapshot = job.mode === 'full' ? localStamp(started) : undefined;
 		const target = snapshot ? join(job.backupFolder, snapshot + incompleteSuffix) : job.backupFolder;
 		if (snapshot) await mkdir(target);
 		const tree = new SafeTree(target);
 		// Only a Full run needs the history: it names the complete snapshots.
-		const snapshots = snapshot ? await completeSnapshots(job.backupFolder, await readHistory(job.backupFolder)) : [];
+		const history = snapshot ? await readHistory(job.backupFolder) : [];
+		const snapshots = await completeSnapshots(job.backupFolder, history);
+		const newestWhole = await newestWholeSnapshot(job.backupFolder, history);
 		const newest = snapshots.at(-1);
 		const previousTree = job.linkUnchanged && newest ? new SafeTree(join(job.backupFolder, newest)) : undefined;
 		planned = await plan({
@@ -110,22 +117,30 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		phase('finishing');
 		const outcome = await finish(context as RunContext, {found, planned, tree, snapshot, started});
 		summary.exportPath = outcome.exportPath;
-		if (snapshot && counts.failed === 0 && found.unlisted.length === 0) {
+		// A folder that could not be listed means this backup is not whole: it does not count (Failed).
+		// Files that could not be had leave the rest whole and usable: Done with errors.
+		if (found.unlisted.length > 0) {
+			summary.outcome = 'failed';
+			const files = counts.failed > 0 ? `, ${missingPhrase(counts.failed)}` : '';
+			summary.reason = `${found.unlisted.length} folder(s) could not be listed${files}; see ${logs.errorPath}`;
+			summary.failure = 'listing';
+		} else if (counts.failed > 0) {
+			summary.outcome = 'partial';
+			summary.reason = `${missingPhrase(counts.failed)}; see ${logs.errorPath}`;
+		}
+
+		await recordScan(context as RunContext, found);
+		const hold = await pruningHold(context as RunContext, Boolean(snapshot));
+		if (hold) summary.guard = hold;
+		if (snapshot && summary.outcome !== 'failed') {
 			await rename(target, join(job.backupFolder, snapshot));
 			summary.snapshot = snapshot;
 			summary.target = join(job.backupFolder, snapshot);
-			const removed = await pruneSnapshots(job.backupFolder, [...snapshots, snapshot], job.keepSnapshots);
+			const whole = summary.outcome === 'success' ? snapshot : newestWhole;
+			const removed = hold ? [] : await pruneSnapshots(job.backupFolder, [...snapshots, snapshot], job.keepSnapshots, whole);
 			for (const name of removed) logs.transfer('INFO', 'prune', name, {reply: `snapshot removed (keepSnapshots ${job.keepSnapshots})`});
 		} else if (snapshot) {
 			summary.target = target;
-		}
-
-		// A file or a folder that could not be had means this backup is not whole: it is not a success.
-		const missed = [counts.failed > 0 ? `${counts.failed} file(s) failed` : '', found.unlisted.length > 0 ? `${found.unlisted.length} folder(s) could not be listed` : ''].filter(Boolean);
-		if (missed.length > 0) {
-			summary.outcome = 'failed';
-			summary.reason = `${missed.join(', ')}; see ${logs.errorPath}`;
-			summary.failure = 'files';
 		}
 	} catch (error) {
 		summary.outcome = error instanceof CancelledError || signal.aborted ? 'cancelled' : 'failed';
@@ -146,7 +161,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 	if (context.logs) {
 		// A full disk may refuse these last lines too; the summary still reaches the views.
 		try {
-			context.logs.transfer(summary.outcome === 'success' ? 'INFO' : 'ERROR', 'run-end', job.server.root, {bytes: summary.bytes, ms: summary.durationMs, reply: `${summary.outcome}${summary.reason ? `: ${summary.reason}` : ''}`});
+			context.logs.transfer(summary.outcome === 'success' ? 'INFO' : summary.outcome === 'partial' ? 'WARN' : 'ERROR', 'run-end', job.server.root, {bytes: summary.bytes, ms: summary.durationMs, reply: `${summary.outcome}${summary.reason ? `: ${summary.reason}` : ''}`});
 			context.logs.flush();
 			await appendHistory(job.backupFolder, summary);
 		} catch {

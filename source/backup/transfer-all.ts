@@ -9,7 +9,7 @@ import {CancelledError, PackratError, replyText} from './errors.js';
 import type {ScanResult} from './listing.js';
 import type {SafeTree} from './local.js';
 import type {PlannedFile} from './plan.js';
-import {SlotRetired, type Pool} from './pool.js';
+import {GaveUpError, SlotRetired, type Pool} from './pool.js';
 import type {RunContext} from './job.js';
 import {stateFolderName} from './history.js';
 import {Partials, download} from './transfer.js';
@@ -101,8 +101,6 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 				if (aside) logs.transfer('INFO', 'keep-older', file.path, {reply: `older copy kept as ${aside}`});
 				emit({type: 'file-done', slot: slot.index, path: file.path, status: 'downloaded', bytes: result.bytes});
 			} catch (error) {
-				// The server would not give this slot its connection again: the file goes back to the queue, for another.
-				if (error instanceof SlotRetired) throw error;
 				const fatal = diskFault(error, job.backupFolder);
 				if (fatal) {
 					await partials.drop(partials.of(file)).catch(() => undefined);
@@ -110,8 +108,11 @@ export async function transferAll(context: RunContext, pool: Pool, tree: SafeTre
 				}
 
 				if (error instanceof CancelledError || context.signal.aborted) throw new CancelledError();
-				// Given up on the server, or an untrusted data connection: the run stops, not just this file.
-				if (error instanceof PackratError && (error.code === 'server' || error.code === 'trust')) throw error;
+				// This connection is gone: the file goes back to the queue for another.
+				if (error instanceof SlotRetired) throw error;
+				// The server cannot be reached, or an untrusted data connection: the run stops, not just
+				// this file. A file whose own retry budget is spent (GaveUpError) fails alone.
+				if (error instanceof PackratError && (error.code === 'server' || error.code === 'trust') && !(error instanceof GaveUpError)) throw error;
 				const reason = error instanceof PackratError ? error.message : replyText(error);
 				fail(item, reason);
 				emit({type: 'file-done', slot: slot.index, path: file.path, status: 'failed', bytes: 0, reason});

@@ -2,14 +2,15 @@
  * `packrat config path | get [KEY] | set KEY VALUE | unset KEY`. A bad value is refused with a
  * line naming the key and what it accepts. A password is never taken from the command line
  * (it would show in the process list): `set server.password -` reads it from standard input.
+ * What it prints goes out through commands/out.ts (`fieldsOut`: `get`'s key and value tab-separated).
  */
 import {PackratError} from '../backup/errors.js';
 import {findKey, keySpecs} from '../settings/keys.js';
 import {SettingsStore, unknownKey} from '../settings/store.js';
+import {commands} from './args.js';
+import {fieldsOut, type Out} from './out.js';
 
-type Out = {line: (text: string) => void};
-
-const usage = 'usage: packrat config path | get [KEY] | set KEY VALUE | unset KEY';
+const {usage} = commands.config;
 
 function shown(key: string, value: unknown): string {
 	if (value === undefined) return '';
@@ -23,7 +24,8 @@ async function readStdin(input: NodeJS.ReadableStream): Promise<string> {
 	return text.replace(/\r?\n$/, '');
 }
 
-export async function configCommand(args: string[], profile: string | undefined, out: Out, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+export async function configCommand(args: string[], profile: string | undefined, raw: Out, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+	const out = fieldsOut(raw);
 	const [action, key, value, ...rest] = args;
 	if (rest.length > 0) throw new PackratError(`too many words; ${usage}`, 'config');
 	const store = new SettingsStore(profile);

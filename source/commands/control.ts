@@ -3,20 +3,22 @@
  * a profile through its control socket, as a tray icon would. The window runs its own now and
  * cancel commands, with their rules (model/commands.ts), and answers with their outcome. `status`
  * falls back to the settings and the history of the backup folder when no window runs. Exit 0
- * done, 1 refused or no window.
+ * done, 1 refused or no window; `status` exits 0 when the last successful backup is fresh, 1 when
+ * it is stale, there is none, or the last run failed. What the window says is escaped on its way
+ * out (commands/out.ts).
  */
 import {PackratError} from '../backup/errors.js';
 import {jsonLine} from '../backup/names.js';
 import {NoWindowError, sendControl, type ControlRequest, type ControlResponse} from '../control/socket.js';
-import {formatStatus, historyStatus, type StatusJson} from '../control/status.js';
+import {formatStatus, historyStatus, statusExit, type StatusJson} from '../control/status.js';
 import {checkProfile, readSettings} from '../settings/read.js';
+import {escapedOut, type Out} from './out.js';
 
 export type ControlFlags = {profile?: string};
 export type StatusFlags = ControlFlags & {json: boolean};
 
-type Out = {line: (text: string) => void; error: (text: string) => void};
-
-async function ask(flags: ControlFlags, request: ControlRequest, out: Out): Promise<number> {
+async function ask(flags: ControlFlags, request: ControlRequest, raw: Out): Promise<number> {
+	const out = escapedOut(raw, false);
 	const profile = checkProfile(flags.profile);
 	let response: ControlResponse;
 	try {
@@ -50,7 +52,8 @@ export async function cancelCommand(flags: ControlFlags, out: Out): Promise<numb
 }
 
 /** `packrat status [--json]`: from the running window, else from the history. */
-export async function statusCommand(flags: StatusFlags, out: Out, now = new Date()): Promise<number> {
+export async function statusCommand(flags: StatusFlags, raw: Out, now = new Date()): Promise<number> {
+	const out = escapedOut(raw, flags.json);
 	const profile = checkProfile(flags.profile);
 	let status: StatusJson | undefined;
 	try {
@@ -75,5 +78,5 @@ export async function statusCommand(flags: StatusFlags, out: Out, now = new Date
 	status ??= await historyStatus(profile, readSettings(flags.profile), now);
 	if (flags.json) out.line(jsonLine(status));
 	else for (const line of formatStatus(status)) out.line(line);
-	return 0;
+	return statusExit(status);
 }

@@ -4,19 +4,23 @@
  * (default `./packrat-restore`), which receives the last name of PATH. Prints each file restored
  * and where it went (a name already taken gets a suffix, and says so); `--json` one document.
  * Exit 0 everything restored, 1 something not restored or not found, 2 bad usage or settings.
+ * Lines are built from the raw names and escaped on their way out (commands/out.ts).
  */
 import {relative} from 'node:path';
-import {escapeControl} from '../backup/names.js';
+import {jsonLine} from '../backup/names.js';
 import {bytes} from '../format.js';
 import {restore, type RestoreResult, type Restored} from '../restore/restore.js';
-import {isoTime, localTime} from '../restore/times.js';
+import {isoTime, localTime, parseAt} from '../restore/times.js';
+import {backupPath, type BackupPathFlags} from './backup-path.js';
+import {escapedOut, exitCode, type Out} from './out.js';
 import {skippedLines} from './versions.js';
-import {exitCode, jsonLine, readGetBackArgs, type Out} from './restore-args.js';
+
+export type RestoreFlags = BackupPathFlags & {json: boolean; version?: number; at?: string; to?: string};
 
 /** A path to show: relative to the working folder when it lies below it. */
 function nearby(path: string): string {
 	const near = relative(process.cwd(), path);
-	return escapeControl(near && !near.startsWith('..') ? near : path);
+	return near && !near.startsWith('..') ? near : path;
 }
 
 /** The server path of a restored file: the root, then its path below the root. */
@@ -24,7 +28,7 @@ const onServer = (root: string, path: string) => `${root === '/' ? '' : root}/${
 
 function restoredLine(root: string, item: Restored): string {
 	const clash = item.taken ? ` (${nearby(item.taken)} was already there)` : '';
-	return `Restored ${escapeControl(onServer(root, item.path))} (${localTime(item.mtime)}, ${bytes(item.size)}) to ${nearby(item.to)}${clash}`;
+	return `Restored ${onServer(root, item.path)} (${localTime(item.mtime)}, ${bytes(item.size)}) to ${nearby(item.to)}${clash}`;
 }
 
 function summaryLine(shown: string, result: RestoreResult): string {
@@ -32,7 +36,7 @@ function summaryLine(shown: string, result: RestoreResult): string {
 	const total = result.restored.reduce((sum, item) => sum + item.size, 0);
 	const failed = result.failed.length > 0 ? `; ${result.failed.length} not restored` : '';
 	const when = result.asOf === undefined ? '' : ` as it stood at ${localTime(result.asOf)}`;
-	return `Restored ${count} ${count === 1 ? 'file' : 'files'} (${bytes(total)}) of ${escapeControl(shown)}${when} to ${nearby(result.top)}${failed}`;
+	return `Restored ${count} ${count === 1 ? 'file' : 'files'} (${bytes(total)}) of ${shown}${when} to ${nearby(result.top)}${failed}`;
 }
 
 function resultJson(root: string, shown: string, result: RestoreResult) {
@@ -43,13 +47,14 @@ function resultJson(root: string, shown: string, result: RestoreResult) {
 	};
 }
 
-export async function restoreCommand(argv: readonly string[], out: Out): Promise<number> {
+/** `packrat restore`: a line for each file restored, or with --json one document. */
+export async function restoreCommand(flags: RestoreFlags, raw: Out): Promise<number> {
+	const out = escapedOut(raw, flags.json);
 	return exitCode(out, async () => {
-		const args = await readGetBackArgs('restore', argv, out);
-		if (!args) return 0;
-		const {path, root} = args;
-		const result = await restore({backup: args.backup, parts: path.parts, folder: path.folder, version: args.version, at: args.at, to: args.to, shown: path.shown});
-		if (args.json) {
+		const {path, root, backup} = await backupPath(flags);
+		const at = flags.at === undefined ? undefined : parseAt(flags.at);
+		const result = await restore({backup, parts: path.parts, folder: path.folder, version: flags.version, at, to: flags.to ?? 'packrat-restore', shown: path.shown});
+		if (flags.json) {
 			out.line(jsonLine(resultJson(root, path.shown, result)));
 		} else {
 			for (const item of result.restored) out.line(restoredLine(root, item));
@@ -57,7 +62,7 @@ export async function restoreCommand(argv: readonly string[], out: Out): Promise
 		}
 
 		for (const line of skippedLines(result.skipped)) out.error(line);
-		for (const item of result.failed) out.error(`Not restored: ${escapeControl(onServer(root, item.path))}: ${escapeControl(item.reason)}`);
+		for (const item of result.failed) out.error(`Not restored: ${onServer(root, item.path)}: ${item.reason}`);
 		return result.failed.length > 0 ? 1 : 0;
 	});
 }

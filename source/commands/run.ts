@@ -1,36 +1,27 @@
 /**
  * `packrat run`: one backup now, without the window, for cron or systemd. Readable lines, or
- * JSON lines with --json; exit 0 success, 1 failure, 2 bad usage or settings, 130 interrupted.
+ * JSON lines with --json; exit 0 Done, 3 Done with errors, 1 Failed, 2 bad usage or settings,
+ * 130 interrupted.
  * Lines are built from the raw names and server replies and escaped on their way out, in one
- * place (escapedOut), so that no event, old or new, can put a control character on a terminal.
+ * place (commands/out.ts), so that no event, old or new, can put a control character on a terminal.
  */
-import {escapeControl, jsonLine, withoutControl} from '../backup/names.js';
+import {jsonLine} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
-import {afterRun} from '../after-run.js';
-import {bytes, duration, phaseNames, scanPhrase, transferPhrase} from '../format.js';
+import {afterRun, beforeRun} from '../after-run.js';
+import {confirmWith, guardLine} from './guard.js';
+import {bytes, duration, outcomeNames, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
 import {toJob} from '../settings/job.js';
 import {readSettings} from '../settings/read.js';
+import {escapedOut, type Out} from './out.js';
 
 export type RunFlags = Overrides & {json: boolean; profile?: string};
 
-type Out = {line: (text: string) => void; error: (text: string) => void};
-
-/**
- * The one way out of `packrat run`: every readable line with its control characters and
- * backslashes escaped (`\x1b`, `\t`, `\\`), whichever event, name or server reply it holds. A
- * JSON line has none left (jsonLine escapes them): only a guard is kept for it.
- */
-export function escapedOut(out: Out, json: boolean): Out {
-	const escape = json ? withoutControl : escapeControl;
-	return {line: text => out.line(escape(text)), error: text => out.error(escape(text))};
-}
-
 export function summaryLine(summary: Summary): string {
 	const {counts} = summary;
-	const word = summary.outcome === 'success' ? 'Done' : summary.outcome === 'failed' ? 'Failed' : 'Cancelled';
+	const word = outcomeNames[summary.outcome];
 	const over = summary.connections ? ` over ${summary.connections} connection${summary.connections === 1 ? '' : 's'}` : '';
 	const figures = `${counts.downloaded} downloaded, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.skipped} skipped, ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}${over}`;
 	return `${word}: ${figures}${summary.reason ? ` — ${summary.reason}` : ''}`;
@@ -90,6 +81,8 @@ export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal,
 		const line = textLine(event, progress);
 		if (line !== undefined) {
 			(event.type === 'error' ? out.error : out.line)(line);
+			const guard = event.type === 'done' ? guardLine(event.summary, confirmWith(flags)) : undefined;
+			if (guard) out.line(guard);
 			return;
 		}
 
@@ -100,9 +93,11 @@ export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal,
 		}
 	};
 
+	const alerts = beforeRun(settings.notify?.url, job);
 	const summary = await runBackup({job, signal, onEvent});
-	await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
+	await afterRun(settings.hooks.afterRun, summary, job.backupFolder, alerts);
 	if (summary.outcome === 'success') return 0;
+	if (summary.outcome === 'partial') return 3;
 	if (summary.outcome === 'cancelled') return 130;
 	return summary.failure === 'config' ? 2 : 1;
 }

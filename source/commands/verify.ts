@@ -2,42 +2,17 @@
  * `packrat verify [--sample PERCENT] [--json] [--folder DIR] [--profile NAME]`: compare the backup
  * with the server (source/verify). Readable lines, or JSON lines with --json; exit 0 all good,
  * 1 something missing, different or not verifiable, 2 bad usage or settings, 130 interrupted.
- * It reads its own flags, so the rest of the command line knows only its name.
+ * Its flags are read by commands/args.ts; its lines are built raw and escaped on their way out
+ * (commands/out.ts).
  */
-import {parseArgs} from 'node:util';
-import {PackratError} from '../backup/errors.js';
+import {jsonLine} from '../backup/names.js';
 import {bytes, duration} from '../format.js';
 import {toJob} from '../settings/job.js';
 import {readSettings} from '../settings/read.js';
 import type {VerifyRow, VerifySummary} from '../verify/report.js';
-import {jsonLine} from '../backup/names.js';
-import {escapedOut} from './run.js';
+import {escapedOut, exitCode, type Out} from './out.js';
 
-type Out = {line: (text: string) => void; error: (text: string) => void};
-
-export type VerifyFlags = {samplePercent: number; json: boolean; folder?: string; profile?: string; help: boolean};
-
-export const verifyUsage = 'usage: packrat verify [--sample PERCENT] [--json] [--folder DIR] [--profile NAME]';
-
-/** The flags of `packrat verify`; a PackratError (exit 2) names what is wrong. */
-export function parseVerifyArgs(argv: readonly string[]): VerifyFlags {
-	let values;
-	try {
-		({values} = parseArgs({
-			args: [...argv],
-			strict: true,
-			allowPositionals: false,
-			options: {sample: {type: 'string'}, json: {type: 'boolean'}, folder: {type: 'string'}, profile: {type: 'string'}, help: {type: 'boolean'}},
-		}));
-	} catch (error) {
-		throw new PackratError(`${(error as Error).message.split('\n')[0]!.replace(/\. To specify .*$/, '')}; ${verifyUsage}`, 'config');
-	}
-
-	const sample = values.sample ?? '0';
-	const samplePercent = Number(sample);
-	if (!/^\d+(\.\d+)?$/.test(sample) || samplePercent > 100) throw new PackratError(`--sample must be a percentage from 0 to 100 (got ${JSON.stringify(sample)})`, 'config');
-	return {samplePercent, json: values.json ?? false, folder: values.folder, profile: values.profile, help: values.help ?? false};
-}
+export type VerifyFlags = {samplePercent: number; json: boolean; folder?: string; profile?: string};
 
 const wordOf: Record<VerifySummary['outcome'], string> = {good: 'Good', differs: 'Differs', failed: 'Failed', cancelled: 'Cancelled'};
 
@@ -61,26 +36,14 @@ const phaseLines = {connecting: 'Connectingâ€¦', scanning: 'Scanning the serverâ
 /** At most this many file lines in the readable output; the report has them all. */
 const shownRows = 50;
 
-/** Lines are built raw and escaped on their way out, as packrat run's are (escapedOut). */
-export async function verifyCommand(argv: readonly string[], raw: Out, signal?: AbortSignal): Promise<number> {
-	let flags: VerifyFlags;
-	let job;
-	let out = escapedOut(raw, false);
-	try {
-		flags = parseVerifyArgs(argv);
-		if (flags.help) {
-			out.line(verifyUsage);
-			return 0;
-		}
+/** Compare the backup with the server, its events as lines (or JSON lines) on `raw`. */
+export async function verifyCommand(flags: VerifyFlags, raw: Out, signal?: AbortSignal): Promise<number> {
+	const out = escapedOut(raw, flags.json);
+	return exitCode(out, async () => verify(flags, out, signal));
+}
 
-		out = escapedOut(raw, flags.json);
-		job = toJob(readSettings(flags.profile), flags.folder === undefined ? {} : {folder: flags.folder});
-	} catch (error) {
-		if (!(error instanceof PackratError)) throw error;
-		out.error(`packrat: ${error.message}`);
-		return error.code === 'config' ? 2 : 1;
-	}
-
+async function verify(flags: VerifyFlags, out: Out, signal?: AbortSignal): Promise<number> {
+	const job = toJob(readSettings(flags.profile), flags.folder === undefined ? {} : {folder: flags.folder});
 	const {verifyBackup} = await import('../verify/verify.js');
 	let shown = 0;
 	let lastProgress = Date.now();
@@ -123,8 +86,8 @@ export async function verifyCommand(argv: readonly string[], raw: Out, signal?: 
 }
 
 /** `packrat verify` from the command line: the first SIGINT, SIGTERM or SIGHUP cancels it (exit 130). */
-export async function verifyMain(argv: readonly string[], out: Out): Promise<number> {
+export async function verifyMain(flags: VerifyFlags, out: Out): Promise<number> {
 	const controller = new AbortController();
 	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => controller.abort());
-	return verifyCommand(argv, out, controller.signal);
+	return verifyCommand(flags, out, controller.signal);
 }

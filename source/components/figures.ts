@@ -1,6 +1,8 @@
 /** Small figures of the window: a progress bar, a countdown, an age, a clock time. */
 import {duration, localParts, pad2} from '../format.js';
 
+export {ago} from '../format.js';
+
 /** `[█████░░░░░]` (or `[#####.....]`) for a fraction from 0 to 1. */
 export function bar(fraction: number, width: number, full: string, empty: string): string {
 	const inner = Math.max(1, width - 2);
@@ -19,16 +21,6 @@ export function countdown(ms: number): string {
 	const rest = seconds % 86_400;
 	if (days === 0) return duration(rest);
 	return `${days}d ${pad2(Math.floor(rest / 3600))}:${pad2(Math.floor((rest % 3600) / 60))}:${pad2(rest % 60)}`;
-}
-
-/** `just now`, `12 min ago`, `5 h ago`, `3 days ago`. */
-export function ago(ms: number): string {
-	const minutes = Math.floor(ms / 60_000);
-	if (minutes < 1) return 'just now';
-	if (minutes < 60) return `${minutes} min ago`;
-	const hours = Math.floor(minutes / 60);
-	if (hours < 48) return `${hours} h ago`;
-	return `${Math.floor(hours / 24)} days ago`;
 }
 
 /** `14:03:12` in local time, from an ISO time (or the text itself when it is not one). */

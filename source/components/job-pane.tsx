@@ -10,6 +10,7 @@ import {describeRepeat} from '../schedule/next-run.js';
 import {defaultPort} from '../settings/job.js';
 import {escapeControl} from '../backup/names.js';
 import type {SessionState} from '../model/session-state.js';
+import {outcomeNames} from '../format.js';
 import {countdown} from './figures.js';
 import {Line, mark, type Piece} from './line.js';
 import {displayWidth, wrapText} from './text.js';
@@ -94,6 +95,7 @@ export function statusLines(state: StatusPart, theme: Theme, width: number): Pie
 	if (state.running) return [[{text: `${g.arrow} ${state.trigger === 'scheduled' ? 'scheduled backup' : 'backup'} running`, tone: 'busy'}]];
 	const now = keyOf('now', theme.ascii);
 	if (state.lastRun?.outcome === 'failed') return [[mark(g.bad, 'The last run failed', 'bad', false), {text: ` ${g.dot} press ${now} to try again, ${keyOf('log', theme.ascii)} to read the log`, tone: 'muted'}]];
+	if (state.lastRun?.outcome === 'partial') return [[mark(g.warn, `The last run was ${outcomeNames.partial}`, 'warn', false), {text: ` ${g.dot} the rest is whole; ${now} runs again`, tone: 'muted'}]];
 	if (state.lastRun?.outcome === 'cancelled') return [[mark(g.cancelled, 'The last run was cancelled', 'warn', false), {text: ` ${g.dot} the next cycle runs as usual; ${now} runs one now`, tone: 'muted'}]];
 	return [[mark(g.ok, 'Ready', 'ok', false), {text: ` ${g.dot} press ${now} to back up now`, tone: 'muted'}]];
 }

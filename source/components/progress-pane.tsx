@@ -8,9 +8,10 @@ import {Box, Text} from 'ink';
 import type {Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {bytesNow, eta} from '../backup/progress.js';
-import {bytes, duration, rate, when} from '../format.js';
+import {bytes, duration, missingPhrase, outcomeNames, rate, when} from '../format.js';
 import type {SessionState} from '../model/session-state.js';
 import {bar, percent} from './figures.js';
+import {keyOf} from './job-pane.js';
 import {Line, mark, type Piece} from './line.js';
 import {RunSpinner, spinnerFrames} from './spinner.js';
 import {fitStart, wrapText} from './text.js';
@@ -19,9 +20,10 @@ import {useView} from './use-view.js';
 
 export function outcomeMark(summary: Summary, theme: Theme): Piece {
 	const g = theme.glyph;
-	if (summary.outcome === 'success') return mark(g.ok, 'Done', 'ok');
-	if (summary.outcome === 'cancelled') return mark(g.cancelled, 'Cancelled', 'warn');
-	return mark(g.bad, 'Failed', 'bad');
+	if (summary.outcome === 'success') return mark(g.ok, outcomeNames.success, 'ok');
+	if (summary.outcome === 'partial') return mark(g.warn, outcomeNames.partial, 'warn');
+	if (summary.outcome === 'cancelled') return mark(g.cancelled, outcomeNames.cancelled, 'warn');
+	return mark(g.bad, outcomeNames.failed, 'bad');
 }
 
 /** ` · 16 connections`: the most a run had open at once, when it opened any. */
@@ -40,7 +42,9 @@ export function summaryLines(summary: Summary, theme: Theme, width: number, titl
 			` ${g.dot} ${counts.skipped} skipped ${g.dot} ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}`,
 		],
 	];
-	if (summary.reason) for (const text of wrapText(escapeControl(summary.reason), width, 3, g.ellipsis)) lines.push([{text, tone: summary.outcome === 'failed' ? 'bad' : 'warn'}]);
+	// Done with errors: how many files are missing, and the key that lists them (the log's errors).
+	const reason = summary.outcome === 'partial' ? `${missingPhrase(counts.failed)} ${g.dot} press ${keyOf('log', theme.ascii)} to see them` : summary.reason && escapeControl(summary.reason);
+	if (reason) for (const text of wrapText(reason, width, 3, g.ellipsis)) lines.push([{text, tone: summary.outcome === 'failed' ? 'bad' : 'warn'}]);
 	lines.push([{text: `into ${escapeControl(summary.target)}`, tone: 'muted'}]);
 	return lines;
 }

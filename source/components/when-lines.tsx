@@ -1,15 +1,19 @@
 /**
- * Always on screen: the last successful backup and the next scheduled one (or, when the schedule
- * is stopped, when it would run).
+ * Always on screen: the last successful backup, with its age (red and called stale beyond two
+ * cycles of the schedule) and the files a run Done with errors missed, and the next scheduled one
+ * (or, when the schedule is stopped, when it would run).
  */
 import React, {useMemo} from 'react';
 import {Box} from 'ink';
-import {bytes, when} from '../format.js';
+import {bytes, missingPhrase, when} from '../format.js';
 import {nextRun} from '../schedule/next-run.js';
+import {freshness} from '../schedule/staleness.js';
 import type {SessionState} from '../model/session-state.js';
 import {ago, countdown} from './figures.js';
+import {useClock} from './use-clock.js';
 import {keyOf} from './job-pane.js';
 import {Line, type Piece} from './line.js';
+import {displayWidth} from './text.js';
 import {useTheme, type Theme} from './theme.js';
 import {useView} from './use-view.js';
 
@@ -27,12 +31,34 @@ function wouldRun(state: WhenPart, now: number): Date | undefined {
 	}
 }
 
-export function whenLines(state: WhenPart, theme: Theme, now: number): Piece[][] {
+/** The width a line of pieces takes. */
+const widthOf = (pieces: readonly Piece[]) => pieces.reduce((sum, piece) => sum + (piece ? displayWidth(typeof piece === 'string' ? piece : piece.text) : 0), 0);
+
+/**
+ * The last successful backup: when, how long ago (red and called stale beyond two cycles of the
+ * schedule), then what it holds, or for a run Done with errors how many files it misses (in short
+ * where the whole phrase does not fit).
+ */
+function lastLine(state: WhenPart, theme: Theme, now: number, width: number): Piece[] {
 	const g = theme.glyph;
 	const last = state.lastSuccess;
-	const lastLine: Piece[] = last
-		? [label('Last successful backup'), {text: when(new Date(last.ended)), bold: true}, ` (${ago(now - Date.parse(last.ended))}) ${g.dot} ${last.counts.downloaded} downloaded, ${bytes(last.bytes)}`]
-		: [label('Last successful backup'), {text: 'never', bold: true}];
+	const fresh = freshness(last?.ended, state.schedule, new Date(now));
+	if (!last || !fresh) return [label('Last successful backup'), {text: 'never', bold: true}];
+	const tone = fresh.stale ? 'bad' : undefined;
+	const line: Piece[] = [
+		label('Last successful backup'),
+		{text: when(new Date(last.ended)), bold: true, tone},
+		{text: ` (${ago(fresh.ageMs)})`, tone},
+		fresh.stale ? {text: ` ${g.bad} stale`, tone, bold: true} : undefined,
+	];
+	if (last.outcome !== 'partial') return [...line, ` ${g.dot} ${last.counts.downloaded} downloaded, ${bytes(last.bytes)}`];
+	const missing = ` ${g.dot} ${missingPhrase(last.counts.failed)}`;
+	const short = ` ${g.dot} ${last.counts.failed} ${last.counts.failed === 1 ? 'file' : 'files'} missing`;
+	return [...line, {text: widthOf(line) + displayWidth(missing) <= width ? missing : short, tone: 'warn'}];
+}
+
+export function whenLines(state: WhenPart, theme: Theme, now: number, width = 80): Piece[][] {
+	const g = theme.glyph;
 	const next = state.schedule.next;
 	let nextLine: Piece[];
 	if (state.schedule.armed && next) {
@@ -46,13 +72,16 @@ export function whenLines(state: WhenPart, theme: Theme, now: number): Piece[][]
 		];
 	}
 
-	return [lastLine, nextLine];
+	return [lastLine(state, theme, now, width), nextLine];
 }
 
 function WhenLinesView({state, width, now}: {state?: SessionState; width: number; now: number}) {
 	const theme = useTheme();
 	const part = useView(whenPart, state);
-	const lines = useMemo(() => whenLines(part, theme, now), [part, theme, now]);
+	// The window's clock stands still while nothing counts down: the age (and staleness) follows a minute clock of its own.
+	const minute = useClock(true, 60_000);
+	const at = Math.max(now, minute);
+	const lines = useMemo(() => whenLines(part, theme, at, width), [part, theme, at, width]);
 	return (
 		<Box flexDirection="column" flexShrink={0}>
 			{lines.map((segments, index) => (

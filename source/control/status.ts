@@ -1,6 +1,6 @@
 /**
  * What `packrat status` tells: the phase and progress of a run going on, the last successful
- * backup and the next scheduled one. The window builds it from its live state; with no window,
+ * backup (and whether it is stale) and the next scheduled one. The window builds it from its live state; with no window,
  * it comes from the settings and the history in the backup folder.
  */
 import {resolve} from 'node:path';
@@ -8,9 +8,10 @@ import type {Phase, Summary} from '../backup/events.js';
 import {lastSuccess, readHistory} from '../backup/history.js';
 import {bytesNow, eta, type Progress} from '../backup/progress.js';
 import {escapeControl} from '../backup/names.js';
-import {bytes, phaseNames, scanPhrase, transferPhrase, when} from '../format.js';
+import {ago, bytes, missingPhrase, outcomeNames, phaseNames, scanPhrase, span, transferPhrase, when} from '../format.js';
 import type {Settings} from '../settings/keys.js';
 import {describeRepeat, nextRun} from '../schedule/next-run.js';
+import {freshness, staleCycles} from '../schedule/staleness.js';
 
 export type StatusJson = {
 	profile: string;
@@ -35,8 +36,14 @@ export type StatusJson = {
 	repeat: string;
 	/** ISO 8601; only when armed. */
 	next?: string;
-	lastSuccess?: {started: string; ended: string; mode: string; downloaded: number; bytes: number; target: string};
+	/** The last run that was Done (`success`) or Done with errors (`partial`, `failed` files missing). */
+	lastSuccess?: {started: string; ended: string; mode: string; outcome: Summary['outcome']; downloaded: number; failed: number; bytes: number; target: string};
 	lastRun?: {outcome: Summary['outcome']; ended: string; reason?: string};
+	/** The last successful backup is older than two cycles of the schedule, or there is none. */
+	stale: boolean;
+	/** Seconds since the last successful backup ended, and the schedule's cycle it was judged by. */
+	ageSeconds?: number;
+	cycleSeconds?: number;
 	note?: string;
 	backupFolder?: string;
 };
@@ -52,6 +59,7 @@ export type StatusInput = {
 	note?: string;
 	history: readonly Summary[];
 	backupFolder?: string;
+	now?: Date;
 };
 
 function progressPart(progress: Progress): StatusJson['progress'] {
@@ -74,6 +82,7 @@ export function buildStatus(input: StatusInput): StatusJson {
 	const running = phase !== 'idle' && phase !== 'done';
 	const success = lastSuccess(input.history);
 	const last = input.history.at(-1);
+	const fresh = freshness(success?.ended, input, input.now ?? new Date());
 	return {
 		profile: input.profile,
 		source: input.source,
@@ -84,8 +93,14 @@ export function buildStatus(input: StatusInput): StatusJson {
 		startAt: input.startAt,
 		repeat: input.repeat,
 		next: input.armed ? input.next?.toISOString() : undefined,
-		lastSuccess: success && {started: success.started, ended: success.ended, mode: success.mode, downloaded: success.counts.downloaded, bytes: success.bytes, target: success.target},
+		lastSuccess: success && {
+			started: success.started, ended: success.ended, mode: success.mode, outcome: success.outcome,
+			downloaded: success.counts.downloaded, failed: success.counts.failed, bytes: success.bytes, target: success.target,
+		},
 		lastRun: last && {outcome: last.outcome, ended: last.ended, reason: last.reason},
+		stale: fresh?.stale ?? true,
+		ageSeconds: fresh && Math.round(fresh.ageMs / 1000),
+		cycleSeconds: fresh?.cycleMs && Math.round(fresh.cycleMs / 1000),
 		note: input.note,
 		backupFolder: input.backupFolder,
 	};
@@ -102,10 +117,26 @@ export async function historyStatus(profile: string, settings: Settings, now = n
 	}
 
 	return buildStatus({
-		profile, source: 'history', armed: settings.armed, startAt: settings.startAt, repeat: settings.repeat, next,
+		profile, source: 'history', armed: settings.armed, startAt: settings.startAt, repeat: settings.repeat, next, now,
 		history: backupFolder ? await readHistory(backupFolder) : [], backupFolder,
 		note: settings.armed ? 'no Backup window is running: scheduled backups run only while one is open' : undefined,
 	});
+}
+
+/**
+ * The exit code of `packrat status`, for any monitoring system: 0 when the last successful backup
+ * is fresh, 1 when it is stale, when there is none, or when the last run failed.
+ */
+export function statusExit(status: StatusJson): number {
+	return status.stale || status.lastRun?.outcome === 'failed' ? 1 : 0;
+}
+
+/** `2026-11-30 03:00, 3 days ago (2 files could not be fetched), STALE: older than 2 cycles of the schedule (24 h each)` */
+function lastSuccessPhrase(status: StatusJson, success: NonNullable<StatusJson['lastSuccess']>): string {
+	const age = status.ageSeconds === undefined ? '' : `, ${ago(status.ageSeconds * 1000)}`;
+	const held = success.outcome === 'partial' ? missingPhrase(success.failed) : `${success.downloaded} downloaded, ${bytes(success.bytes)}`;
+	const cycle = status.cycleSeconds ? ` (${span(status.cycleSeconds * 1000)} each)` : '';
+	return `${when(new Date(success.ended))}${age} (${held})${status.stale ? `, STALE: older than ${staleCycles} cycles of the schedule${cycle}` : ''}`;
 }
 
 /** The readable lines of `packrat status`. */
@@ -127,9 +158,9 @@ export function formatStatus(status: StatusJson): string[] {
 	}
 
 	const success = status.lastSuccess;
-	lines.push(`Last successful backup: ${success ? `${when(new Date(success.ended))} (${success.downloaded} downloaded, ${bytes(success.bytes)})` : 'none yet'}`);
+	lines.push(`Last successful backup: ${success ? lastSuccessPhrase(status, success) : 'none yet'}`);
 	if (status.lastRun && status.lastRun.outcome !== 'success') {
-		lines.push(`Last run: ${status.lastRun.outcome} at ${when(new Date(status.lastRun.ended))}${status.lastRun.reason ? ` — ${escapeControl(status.lastRun.reason)}` : ''}`);
+		lines.push(`Last run: ${outcomeNames[status.lastRun.outcome]} at ${when(new Date(status.lastRun.ended))}${status.lastRun.reason ? ` — ${escapeControl(status.lastRun.reason)}` : ''}`);
 	}
 
 	const schedule = `Start at ${status.startAt}, ${describeRepeat(status.repeat)}`;

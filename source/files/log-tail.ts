@@ -1,6 +1,6 @@
 /**
- * Reading the end of the transfer log: only the last bytes of a file that may have grown to many
- * megabytes, into a bounded list of parsed lines. The log's fields are already escaped by the
+ * Reading the end of the transfer log (and of the run history): only the last bytes of a file
+ * that may have grown to many megabytes, into a bounded list of parsed lines. The log's fields are already escaped by the
  * engine; any control character left is escaped again here, so no line can move the cursor.
  */
 import {open} from 'node:fs/promises';
@@ -33,6 +33,43 @@ export async function readTailText(path: string, limit = tailBytes): Promise<{te
 		const truncated = length < size;
 		if (truncated) text = text.slice(text.indexOf('\n') + 1);
 		return {text, size, truncated};
+	} finally {
+		await handle.close();
+	}
+}
+
+export type TailLines = {lines: string[]; size: number; bytesRead: number; truncated: boolean};
+
+/**
+ * The last `count` lines of a file (oldest first, empty lines left out), read backwards from its
+ * end a chunk at a time until enough lines have come: a file of any size costs only the bytes of
+ * those lines and part of one chunk. `flags` opens it (packrat's own files: without following a
+ * symlink); only a regular file is read.
+ */
+export async function readTailLines(path: string, count: number, options: {chunk?: number; flags?: number | string} = {}): Promise<TailLines> {
+	const handle = await open(path, options.flags ?? 'r');
+	try {
+		const found = await handle.stat();
+		if (!found.isFile()) throw Object.assign(new Error(`${path} is not a file`), {code: 'EINVAL'});
+		const chunk = Math.max(1, options.chunk ?? 64 * 1024);
+		const parts: Buffer[] = [];
+		let position = found.size;
+		let newlines = 0;
+		// count + 1 line ends: the line after the first one found is whole.
+		while (position > 0 && newlines <= count) {
+			const length = Math.min(chunk, position);
+			position -= length;
+			const buffer = Buffer.alloc(length);
+			const {bytesRead} = await handle.read(buffer, 0, length, position);
+			const part = buffer.subarray(0, bytesRead);
+			parts.unshift(part);
+			for (let at = part.indexOf(10); at !== -1; at = part.indexOf(10, at + 1)) newlines++;
+		}
+
+		let text = Buffer.concat(parts).toString('utf8');
+		if (position > 0) text = text.slice(text.indexOf('\n') + 1);
+		const lines = text.split('\n').filter(line => line.trim().length > 0);
+		return {lines: lines.slice(-count), size: found.size, bytesRead: found.size - position, truncated: position > 0 || lines.length > count};
 	} finally {
 		await handle.close();
 	}

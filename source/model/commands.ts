@@ -4,82 +4,23 @@
  * key map), a request on the control socket (`packrat now`, `packrat cancel`) and the tests all
  * reach a command through `Session.run`, which asks the rule first: the cancel policy, for one,
  * is written once, below. The footer and the `?` help show a disabled command with its reason;
- * a command that asks first carries its question here.
+ * a command that asks first carries its question here. Those that act on the backup folder are
+ * in folder-commands.ts, part of this one table; their shape is in command-types.ts.
  */
 import {resolve} from 'node:path';
 import {oneLine} from '../backup/errors.js';
-import type {ServerConfig, TrustDecider} from '../backup/remote.js';
 import {when} from '../format.js';
-import type {SettingsStore} from '../settings/store.js';
-import {saveForm, type Form, type TestResult} from './connection-form.js';
-import type {Notice, SessionState} from './session-state.js';
+import {ok, type Command, type CommandArgs, type CommandId, type Model, type RuleContext} from './command-types.js';
+import {saveForm} from './connection-form.js';
+import {folderCommands} from './folder-commands.js';
 
-/** What a command did, or why it did nothing: the window shows it as a notice, the socket sends it back. */
-export type Outcome = {
-	ok: boolean;
-	message: string;
-	tone?: Notice['tone'];
-	/** The command whose key the notice names ("press o to fix it"). */
-	hint?: Notice['hint'];
-	/** The caller shows it (a dialog's own error line), not the window's notice. */
-	silent?: boolean;
-};
+export type {ArgOf, Command, CommandArgs, CommandId, Model, Outcome, Question, RuleContext} from './command-types.js';
 
-export type Question = {title: string; lines: string[]; yes: string; no: string};
-
-/** The argument each command takes (undefined: none). */
-export type CommandArgs = {
-	now: undefined;
-	cancel: undefined;
-	schedule: undefined;
-	'start-at': string;
-	folder: string;
-	mode: undefined;
-	latest: undefined;
-	settings: Form;
-	'test-connection': {config: ServerConfig; decide: TrustDecider};
-	trust: boolean;
-	quit: number;
-};
-
-export type CommandId = keyof CommandArgs;
-
-/** What the commands read and change: the model's insides, handed to them by the Session alone. */
-export type Model = {
-	readonly state: SessionState;
-	/** The administrator's refusal of cancelling (policy.ts), read afresh whenever a command is tried. */
-	readonly cancelRefusal: string | undefined;
-	/** A run is going on, or is being prepared (its checks). */
-	readonly running: boolean;
-	readonly settings: SettingsStore;
-	/** The settings were changed: show them, plan the schedule again, check the job when the folder or the server changed. */
-	applySettings(changed?: {folder?: boolean; server?: boolean}): Promise<void>;
-	/** Start a run; resolves once it has started, or with the reason it was not. */
-	startRun(): Promise<Outcome>;
-	stopRun(): void;
-	answerTrust(trust: boolean): void;
-	keepPassword(password: string | undefined): void;
-	testConnection(config: ServerConfig, decide: TrustDecider): Promise<TestResult>;
-	quit(code: number): void;
-};
-
-/** What the rules read. */
-export type RuleContext = Pick<Model, 'state' | 'cancelRefusal' | 'running'>;
-
-type Command<Id extends CommandId> = {
-	/** Why the command cannot run now, or undefined when it can. */
-	disabledReason?: (context: RuleContext) => string | undefined;
-	/** The question the window asks before running it (the command line and the socket do not ask). */
-	askFirst?: (state: SessionState) => Question | undefined;
-	run: (model: Model, arg: CommandArgs[Id]) => Outcome | Promise<Outcome>;
-};
-
-const ok = (message: string, extra: Partial<Outcome> = {}): Outcome => ({ok: true, message, tone: 'ok', ...extra});
 const later = (model: Model) => (model.running ? ' (from the next run)' : '');
 
 export const commands: {[Id in CommandId]: Command<Id>} = {
 	now: {
-		disabledReason: ({running}) => (running ? 'a backup is already running' : undefined),
+		disabledReason: ({running, verifying}) => (running ? 'a backup is already running' : verifying ? 'a verify is running' : undefined),
 		run: model => model.startRun(),
 	},
 	cancel: {
@@ -183,6 +124,7 @@ export const commands: {[Id in CommandId]: Command<Id>} = {
 			return ok('quitting', {silent: true});
 		},
 	},
+	...folderCommands,
 };
 
 /** A command that takes no argument: a key runs it as it is. */
@@ -195,6 +137,7 @@ export function isPlainCommand(id: string): id is PlainCommand {
 /** The commands that take an argument, and what gives it: a key opens that screen or dialog (app.tsx), the code comes with quit. */
 export const argumentOf: {readonly [Id in Exclude<CommandId, PlainCommand>]: string} = {
 	'start-at': 'the Start-at dialog', folder: 'the folder chooser', settings: 'the connection settings', 'test-connection': 'the connection settings', trust: 'the trust dialog', quit: 'the exit code',
+	restore: 'the Versions screen',
 };
 
 /** Why each command cannot run: the disabled ones only. */

@@ -1,10 +1,11 @@
 /**
  * What the window knows of earlier runs after a restart: the last run and the last successful
- * one from the history in the backup folder, and the last run's error lines from the tail of the
- * transfer log.
+ * one from the history in the backup folder, the last run's error lines from the tail of the
+ * transfer log, and the mass-change guard's hold on pruning.
  */
 import {resolve} from 'node:path';
-import type {Summary} from '../backup/events.js';
+import type {GuardHold, Summary} from '../backup/events.js';
+import {readGuard} from '../backup/guard.js';
 import {lastSuccess, readHistory} from '../backup/history.js';
 import type {Settings} from '../settings/keys.js';
 import {transferLogPath} from '../backup/logs.js';
@@ -22,8 +23,9 @@ export async function errorsOfRun(settings: Settings, run: Summary | undefined):
 	}
 }
 
-export async function lastRuns(settings: Settings): Promise<{lastRun?: Summary; lastSuccess?: Summary; errors: ErrorLine[]; errorCount: number}> {
+export async function lastRuns(settings: Settings): Promise<{lastRun?: Summary; lastSuccess?: Summary; errors: ErrorLine[]; errorCount: number; guard?: GuardHold}> {
 	const runs = settings.backupFolder ? await readHistory(resolve(settings.backupFolder)) : [];
 	const lastRun = runs.at(-1);
-	return {lastRun, lastSuccess: lastSuccess(runs), errors: await errorsOfRun(settings, lastRun), errorCount: lastRun?.errors ?? 0};
+	const guard = settings.backupFolder ? await readGuard(resolve(settings.backupFolder)) : undefined;
+	return {lastRun, lastSuccess: lastSuccess(runs), errors: await errorsOfRun(settings, lastRun), errorCount: lastRun?.errors ?? 0, guard};
 }

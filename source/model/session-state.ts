@@ -3,11 +3,12 @@
  * own reducer, the one `packrat run` uses), a bounded list of error lines, the trust question of
  * a paused run, the last runs, and why the job cannot run, if it cannot.
  */
-import type {CertificateQuestion, RunEvent, Summary} from '../backup/events.js';
+import {isBackup, type CertificateQuestion, type GuardHold, type RunEvent, type Summary} from '../backup/events.js';
 import {escapeControl} from '../backup/names.js';
 import {idleProgress, reduce, type Progress} from '../backup/progress.js';
 import type {Settings} from '../settings/keys.js';
 import type {LogLine} from '../files/log-tail.js';
+import type {VerifyView} from './verify-state.js';
 
 /** An error line ready to draw: every field already escaped. */
 export type ErrorLine = {time: string; path: string; message: string};
@@ -37,9 +38,13 @@ export type SessionState = {
 	lastRun?: Summary;
 	lastSuccess?: Summary;
 	blocked?: Blocked;
+	/** The mass-change guard holds pruning off (`.packrat/guard.json`): the red banner, and what `g` accepts. */
+	guard?: GuardHold;
 	notice?: Notice;
 	schedule: ScheduleView;
 	cancelAllowed: boolean;
+	/** The verify going on, or the last one's result (`y`). */
+	verify?: VerifyView;
 };
 
 export const maxErrorLines = 50;
@@ -54,6 +59,15 @@ export function pushErrors(errors: readonly ErrorLine[], added: readonly ErrorLi
 
 export function errorFromLog(line: LogLine): ErrorLine {
 	return {time: line.time, path: line.path, message: line.reply || line.event};
+}
+
+/**
+ * The guard's hold after a run: a run that reached its end (its export written) read it afresh;
+ * one that flagged the server and stopped before set it; any other leaves it as it was.
+ */
+export function guardAfter(summary: Summary, before: GuardHold | undefined): GuardHold | undefined {
+	if (summary.exportPath !== undefined) return summary.guard;
+	return summary.suspicious ? (before ?? {since: summary.started, suspicious: summary.suspicious}) : before;
 }
 
 /** Whether an event changes what a person must see at once (the rest waits for the next batch). */
@@ -99,7 +113,8 @@ export function applyEvents(state: SessionState, events: readonly RunEvent[], at
 			case 'done':
 				next.errorCount = event.summary.errors;
 				next.lastRun = event.summary;
-				if (event.summary.outcome === 'success') next.lastSuccess = event.summary;
+				if (isBackup(event.summary)) next.lastSuccess = event.summary;
+				next.guard = guardAfter(event.summary, next.guard);
 				break;
 			default:
 				break;

@@ -7,31 +7,31 @@
 import type {RunEvent, Summary} from '../backup/events.js';
 import type {RunOptions} from '../backup/job.js';
 import {runBackup} from '../backup/run.js';
-import {afterRun} from '../after-run.js';
+import {afterRun, beforeRun} from '../after-run.js';
 import {cancelRefusalNow, type Policy} from '../policy.js';
 import {Scheduler} from '../schedule/scheduler.js';
 import type {Settings} from '../settings/keys.js';
 import type {SettingsStore} from '../settings/store.js';
 import {BatchedStore} from './batched-store.js';
-import {commands, disabledReasons, type CommandArgs, type CommandId, type Model, type Outcome} from './commands.js';
+import {commands, disabledReasons, type ArgOf, type CommandArgs, type CommandId, type Model, type Outcome} from './commands.js';
 import {testConnection} from './connection-form.js';
 import {diagnose, prepareRun, rootProblem} from './diagnose.js';
 import {lastRuns} from './last-run.js';
+import {NoticeTimer} from './notice-timer.js';
 import {TrustGate} from './trust-gate.js';
+import {Verifier, type VerifyEngine} from './verifier.js';
 import {applyEvents, initialState, isUrgent, type Blocked, type Notice, type SessionState} from './session-state.js';
 
 export type SessionOptions = {
 	settings: SettingsStore;
 	run?: (options: RunOptions) => Promise<Summary>;
+	verify?: VerifyEngine;
 	policy?: () => Policy;
 	now?: () => Date;
 	/** How often listeners hear of changes, at most (default 100 ms). */
 	batchMs?: number;
 	noticeMs?: number;
 };
-
-/** The argument of a command, as `run` takes it: nothing for a command that takes none. */
-export type ArgOf<Id extends CommandId> = CommandArgs[Id] extends undefined ? [] : [CommandArgs[Id]];
 
 export class Session {
 	private readonly batched: BatchedStore<SessionState, RunEvent>;
@@ -50,11 +50,13 @@ export class Session {
 		},
 	);
 	private readonly quitListeners = new Set<(code: number) => void>();
-	private noticeTimer: NodeJS.Timeout | undefined;
+	private readonly notices: NoticeTimer;
 	private rootBlocked: Blocked | undefined;
 	private closing: Promise<void> | undefined;
 	private readonly unsubscribe: () => void;
 	private readonly model: Model;
+	private readonly verifier = new Verifier({engine: () => this.options.verify, settings: () => this.settings.all(), password: () => this.typedPassword,
+		update: (change, urgent) => this.batched.update(state => ({...state, verify: change(state.verify)}), urgent)});
 
 	constructor(private readonly options: SessionOptions) {
 		this.settings = options.settings;
@@ -64,6 +66,7 @@ export class Session {
 		this.batched = new BatchedStore(initialState(settings, this.scheduleView(settings), this.refusal === undefined), options.batchMs ?? 100, applyEvents);
 		this.unsubscribe = this.scheduler.subscribe(() => this.batched.update(state => ({...state, schedule: this.scheduleView(state.settings)}), true));
 		this.model = this.makeModel();
+		this.notices = new NoticeTimer(notice => this.batched.update(state => ({...state, notice}), true), options.noticeMs);
 	}
 
 	/** The state as views read it (BatchedStore, read-only): only the model changes it. */
@@ -92,7 +95,7 @@ export class Session {
 
 	/** Why each command cannot run in this state, for the footer and the help: the disabled ones only. */
 	disabledReasons(state: SessionState = this.batched.state): Partial<Record<CommandId, string>> {
-		return disabledReasons({state, cancelRefusal: this.refusal, running: this.running});
+		return disabledReasons({state, cancelRefusal: this.refusal, running: this.running, verifying: state.verify?.running === true});
 	}
 
 	/** Run a command from the window: a refusal or what it did becomes the window's notice (unless the caller shows it). */
@@ -122,6 +125,7 @@ export class Session {
 			get state() { return store.state; },
 			get cancelRefusal() { return session().refusal; },
 			get running() { return session().running; },
+			verifier: this.verifier,
 			settings,
 			applySettings: async changed => this.settingsChanged({folderChanged: changed?.folder, serverChanged: changed?.server}),
 			startRun: () => new Promise(resolve => void this.start('manual', resolve)),
@@ -131,6 +135,7 @@ export class Session {
 				this.typedPassword = password;
 			},
 			testConnection,
+			reloadRuns: async () => this.load(),
 			quit: code => {
 				for (const listener of [...this.quitListeners]) listener(code);
 			},
@@ -178,13 +183,10 @@ export class Session {
 	}
 
 	notify(text: string, tone: Notice['tone'] = 'muted', hint?: Notice['hint']): void {
-		if (this.noticeTimer) clearTimeout(this.noticeTimer);
-		this.batched.update(state => ({...state, notice: {text, tone, hint}}), true);
-		this.noticeTimer = setTimeout(() => this.batched.update(state => ({...state, notice: undefined}), true), this.options.noticeMs ?? 6000);
-		this.noticeTimer.unref?.();
+		this.notices.show({text, tone, hint});
 	}
 
-	/** Run a backup (now or scheduled): its summary, or undefined when not run; `ready` hears whether it started, else a refusal is the notice. */
+	/** Run a backup (now, or scheduled: after a verify going on, which holds the run lock): its summary, or undefined when not run; `ready` hears whether it started, else a refusal is the notice. */
 	start(trigger: 'manual' | 'scheduled' = 'manual', ready?: (outcome: Outcome) => void): Promise<Summary | undefined> {
 		const refuse = (outcome: Outcome) => (ready ? ready(outcome) : this.notify(outcome.message, outcome.tone ?? 'warn', outcome.hint));
 		if (this.closing || this.current) {
@@ -192,8 +194,11 @@ export class Session {
 			return Promise.resolve(undefined);
 		}
 
+		if (trigger === 'scheduled' && this.verifier.running) return this.verifier.settled.then(async () => this.start(trigger));
 		const task = this.runOnce(trigger, ready ?? (outcome => !outcome.ok && refuse(outcome))).finally(() => {
 			this.current = undefined;
+			// The rules read `running`: the views hear of its end, or they show now and cancel as they were.
+			this.batched.update(state => ({...state}), true);
 		});
 		this.current = task;
 		return task;
@@ -219,20 +224,16 @@ export class Session {
 		this.scheduler.runStarted();
 		ready({ok: true, message: 'a backup started in the Backup window', silent: true});
 		const onEvent = (event: RunEvent) => this.batched.queue(event, isUrgent(event));
+		const alerts = beforeRun(settings.notify?.url, job);
 		// The summary reaches the state through the run's own `done` event, as in `packrat run`.
 		const summary = await (this.options.run ?? runBackup)({job, signal: controller.signal, onEvent, decideTrust: question => this.trust.ask(question)});
 		this.controller = undefined;
 		this.trust.settle(false);
 		this.rootBlocked = rootProblem(summary);
 		this.batched.update(state => ({...state, running: false, cancelling: false, trust: undefined, blocked: this.rootBlocked ?? state.blocked}), true);
-		if (!this.closing) await afterRun(settings.hooks.afterRun, summary, job.backupFolder);
+		if (!this.closing) await afterRun(settings.hooks.afterRun, summary, job.backupFolder, alerts);
 		this.scheduler.runEnded();
 		return summary;
-	}
-
-	/** The cancel command (refused where the policy forbids it). */
-	cancel(): void {
-		void this.run('cancel');
 	}
 
 	/** Stop the run going on, cleanly: the engine stops at the next safe point, partial files resume next time. */
@@ -248,9 +249,10 @@ export class Session {
 		this.closing ??= (async () => {
 			this.scheduler.dispose();
 			this.stop();
-			await this.current?.catch(() => undefined);
+			this.verifier.stop();
+			await Promise.all([this.current?.catch(() => undefined), this.verifier.settled]);
 			this.unsubscribe();
-			if (this.noticeTimer) clearTimeout(this.noticeTimer);
+			this.notices.dispose();
 			this.batched.flush();
 		})();
 		return this.closing;

@@ -30,7 +30,7 @@ const outside = (place: Place, name: string) => (place.snapshot ? isOwnName(name
 type FolderScan = {files: Map<string, Copy[]>; folders: string[]};
 
 /** The files of one real folder of a place (or only `wanted`), each with its copies; symlinks reported. */
-async function scanFolder(place: Place, path: string, parts: readonly string[], skipped: Skipped[], wanted?: string): Promise<FolderScan> {
+export async function scanFolder(place: Place, path: string, parts: readonly string[], skipped: Skipped[], wanted?: string): Promise<FolderScan> {
 	const regular: string[] = [];
 	const folders: string[] = [];
 	const links: string[] = [];

@@ -6,11 +6,12 @@
  * themselves for the root. Nothing is overwritten and nothing in the backup folder is written.
  */
 import {join} from 'node:path';
+import {oneLine} from '../backup/errors.js';
 import {localStamp} from '../backup/local.js';
 import {catalogue, versionAt, type FileVersion} from './catalog.js';
 import type {Skipped} from './places.js';
 import {localTime} from './times.js';
-import {RestoreError, copyVersion, makeFolder, prepareDestination} from './write.js';
+import {copyVersion, makeFolder, prepareDestination} from './write.js';
 
 export type RestoreRequest = {
 	backup: string;
@@ -24,6 +25,8 @@ export type RestoreRequest = {
 	at?: number;
 	/** DIR, as given. */
 	to: string;
+	/** How messages name DIR (default `--to DIR`). */
+	toNamed?: string;
 	/** The path as the user gave it, for messages (default: `/` and the parts). */
 	shown?: string;
 };
@@ -46,13 +49,6 @@ export type RestoreResult = {
 
 /** Nothing to restore: not in the backup, or no version matches. */
 export class NotFoundError extends Error {}
-
-function reason(error: unknown): string {
-	if (error instanceof RestoreError) return error.message;
-	const code = (error as NodeJS.ErrnoException).code;
-	const message = String((error as Error).message ?? error).split('\n')[0]!;
-	return code && !message.includes(code) ? `${message} (${code})` : message;
-}
 
 function pick(versions: readonly FileVersion[], request: RestoreRequest, shown: string): FileVersion {
 	if (request.version !== undefined) {
@@ -80,13 +76,13 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 			if (taken !== name) restored.taken = join(folder, name);
 			result.restored.push(restored);
 		} catch (error) {
-			result.failed.push({path, reason: reason(error)});
+			result.failed.push({path, reason: oneLine(error)});
 		}
 	};
 
 	if (found.kind === 'file') {
 		const version = pick(found.versions, request, shown);
-		const into = await prepareDestination(request.to, request.backup);
+		const into = await prepareDestination(request.to, request.backup, request.toNamed);
 		await copy(request.parts.join('/'), version, into, request.parts.at(-1)!);
 		return {...result, version: version.number, asOf: version.mtime, top: result.restored[0]?.to ?? join(into, request.parts.at(-1)!)};
 	}
@@ -106,7 +102,7 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 
 	const asOf = chosen.length > 0 ? Math.max(...chosen.map(([, version]) => version.mtime)) : undefined;
 	const stamp = localStamp(asOf === undefined ? new Date() : new Date(asOf * 1000));
-	const into = await prepareDestination(request.to, request.backup);
+	const into = await prepareDestination(request.to, request.backup, request.toNamed);
 	const top = found.parts.length === 0 ? into : join(into, await makeFolder(into, found.parts.at(-1)!, stamp));
 	const made = new Map<string, string>([['', top]]);
 	const folderFor = async (parts: readonly string[]): Promise<string> => {
@@ -127,7 +123,7 @@ export async function restore(request: RestoreRequest): Promise<RestoreResult> {
 		try {
 			await copy(path, version, await folderFor(parts.slice(0, -1)), parts.at(-1)!);
 		} catch (error) {
-			result.failed.push({path, reason: reason(error)});
+			result.failed.push({path, reason: oneLine(error)});
 		}
 	}
 

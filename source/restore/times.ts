@@ -4,13 +4,12 @@
  * `--at "2026-11-20 03:00"` takes a version saved at 03:00:30.
  */
 import {PackratError} from '../backup/errors.js';
-
-const pad = (value: number) => String(value).padStart(2, '0');
+import {localParts} from '../format.js';
 
 /** Seconds since the epoch → `2026-11-20 03:00:00` in local time. */
 export function localTime(seconds: number): string {
-	const date = new Date(seconds * 1000);
-	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+	const {year, month, day, hours, minutes, seconds: second} = localParts(new Date(seconds * 1000));
+	return `${year}-${month}-${day} ${hours}:${minutes}:${second}`;
 }
 
 /** Seconds since the epoch → `2026-11-20T03:00:00Z`, as the export writes times. */

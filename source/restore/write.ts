@@ -28,8 +28,9 @@ const tries = 1000;
  * The real folder to restore into, made when missing. A DIR inside the backup folder (compared
  * by real paths) is refused before anything is written. The path given may pass through
  * symlinks of the user's own choosing; the folders made below it are checked one at a time.
+ * `named` is how messages name DIR (the command line's `--to DIR`, the window's folder).
  */
-export async function prepareDestination(dir: string, backup: string): Promise<string> {
+export async function prepareDestination(dir: string, backup: string, named = `--to ${dir}`): Promise<string> {
 	let existing = resolve(dir);
 	const missing: string[] = [];
 	while (!(await lstatOrNothing(existing))) {
@@ -39,13 +40,13 @@ export async function prepareDestination(dir: string, backup: string): Promise<s
 	}
 
 	const real = await realpath(existing).catch(() => {
-		throw new PackratError(`--to ${dir}: ${existing} cannot be reached (a broken symlink?); choose another folder`, 'config');
+		throw new PackratError(`${named}: ${existing} cannot be reached (a broken symlink?); choose another folder`, 'config');
 	});
-	if (!(await stat(real)).isDirectory()) throw new PackratError(`--to ${dir}: ${existing} is not a folder; choose another folder`, 'config');
+	if (!(await stat(real)).isDirectory()) throw new PackratError(`${named}: ${existing} is not a folder; choose another folder`, 'config');
 	const target = join(real, ...missing);
 	const inside = await realpath(backup);
 	if (target === inside || target.startsWith(inside.endsWith(sep) ? inside : inside + sep)) {
-		throw new PackratError(`--to ${dir} is inside the backup folder ${backup}: a restore never writes there; choose a folder outside it`, 'config');
+		throw new PackratError(`${named} is inside the backup folder ${backup}: a restore never writes there; choose a folder outside it`, 'config');
 	}
 
 	let path = real;
@@ -53,7 +54,7 @@ export async function prepareDestination(dir: string, backup: string): Promise<s
 		path = join(path, part);
 		await mkdir(path).catch(async (error: NodeJS.ErrnoException) => {
 			const found = error.code === 'EEXIST' ? await lstatOrNothing(path) : undefined;
-			if (!found?.isDirectory()) throw new PackratError(`--to ${dir}: ${path} cannot be made (${error.code ?? error.message}); choose another folder`, 'local');
+			if (!found?.isDirectory()) throw new PackratError(`${named}: ${path} cannot be made (${error.code ?? error.message}); choose another folder`, 'local');
 		});
 	}
 

@@ -6,6 +6,7 @@
 import React, {useMemo} from 'react';
 import {Box} from 'ink';
 import {ErrorPane} from '../components/error-pane.js';
+import {GuardBanner, useGuardLines} from '../components/guard-banner.js';
 import {Footer, type Disabled} from '../components/footer.js';
 import {JobPane, useStatusLines} from '../components/job-pane.js';
 import {Rule} from '../components/line.js';
@@ -41,10 +42,10 @@ type Props = {
 	disabled?: Disabled;
 };
 
-const clockPart = ({schedule, running}: SessionState) => ({armed: schedule.armed, running});
+const clockPart = ({schedule, running, guard}: SessionState) => ({armed: schedule.armed, running, guard: guard !== undefined});
 
 export function BackupWindow({state, width, height, profile, overlay, disabled}: Props) {
-	const {armed, running} = useView(clockPart, state);
+	const {armed, running, guard} = useView(clockPart, state);
 	// A run redraws the window several times a second: the clock is read on those redraws (to the
 	// second), so the countdown and the ages cost no frames of their own; the timer ticks every
 	// second only for an armed countdown, and slowly in a run that has gone quiet.
@@ -53,13 +54,15 @@ export function BackupWindow({state, width, height, profile, overlay, disabled}:
 	// The status and progress lines are built here, once per change: their count sets the layout.
 	const status = useStatusLines(width, state);
 	const progress = useProgressLines(width, state);
-	const available = Math.max(0, height - fixedLines - status.length);
+	const banner = useGuardLines(width, state);
+	const available = Math.max(0, height - fixedLines - status.length - banner.length);
 	const progressWanted = 1 + (progress.head.length > 0 ? 1 : 0) + progress.body.length;
 	const share = shareLines(available, progressWanted);
-	const context = useMemo(() => ({armed, running}), [armed, running]);
+	const context = useMemo(() => ({armed, running, guard}), [armed, running, guard]);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<JobPane state={state} status={status} now={now} width={width} profile={profile} />
+			<GuardBanner lines={banner} width={width} />
 			{overlay ? (
 				<Box height={available + whenLines} flexDirection="column" overflowY="hidden">
 					{overlay.node(available + whenLines)}

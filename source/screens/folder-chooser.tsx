@@ -1,7 +1,8 @@
 /**
- * The folder chooser (`f`): browse folders, make a new one, and use one as the backup folder,
- * but only after a real file could be written in it: a folder that cannot be written is refused
- * with the reason, and the chooser stays open.
+ * The folder chooser (`f`): browse folders, make a new one, and use one as the backup folder
+ * (or, from the Versions screen, as the folder a restore goes to), but only after a real file
+ * could be written in it: a folder that cannot be written is refused with the reason, and the
+ * chooser stays open.
  */
 import React, {useEffect, useRef, useState} from 'react';
 import {useKeys} from '../components/keys.js';
@@ -11,6 +12,7 @@ import {TextField, useTextEntry} from '../components/text-field.js';
 import {escapeControl} from '../backup/names.js';
 import {Footer} from '../components/footer.js';
 import {Line, Rule, mark, type Piece} from '../components/line.js';
+import {PickList} from '../components/pick-list.js';
 import {useTheme} from '../components/theme.js';
 import {dispatch} from '../keymap.js';
 import {writeProblem} from '../files/write-check.js';
@@ -19,6 +21,9 @@ import {basename, dirname, join} from 'node:path';
 
 type Props = {
 	initial: string | undefined;
+	/** The heading (default: choosing the backup folder) and the first line's words (default: Use this folder). */
+	title?: string;
+	useLabel?: string;
 	width: number;
 	height: number;
 	onChoose: (folder: string) => void;
@@ -29,7 +34,7 @@ type Props = {
 
 type Message = {text: string; tone: 'ok' | 'bad'};
 
-export function FolderChooser({initial, width, height, onChoose, onClose, canWrite = writeProblem}: Props) {
+export function FolderChooser({initial, title = 'Choose the backup folder', useLabel = 'Use this folder', width, height, onChoose, onClose, canWrite = writeProblem}: Props) {
 	const theme = useTheme();
 	const g = theme.glyph;
 	const [folder, setFolder, folderRef] = useRefState<string | undefined>(undefined);
@@ -80,7 +85,6 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 		else onChoose(target);
 	};
 
-	const rows = 2 + listing.folders.length;
 	useKeys((input, key) => {
 		const folder = folderRef.current;
 		const cursor = cursorRef.current;
@@ -123,9 +127,8 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 	};
 
 	const listHeight = Math.max(1, height - 5 - (naming ? 1 : 0));
-	const top = Math.min(Math.max(0, cursor - listHeight + 1), Math.max(0, rows - listHeight));
 	const entries: Piece[][] = [
-		[mark(g.ok, 'Use this folder', 'ok'), {text: ` ${folder ? escapeControl(folder) : ''}`, tone: 'muted'}],
+		[mark(g.ok, useLabel, 'ok'), {text: ` ${folder ? escapeControl(folder) : ''}`, tone: 'muted'}],
 		[`${g.folder} ..`, {text: ' (parent folder)', tone: 'muted'}],
 		...listing.folders.map((name): Piece[] => [`${g.folder} ${escapeControl(name)}`]),
 	];
@@ -136,13 +139,9 @@ export function FolderChooser({initial, width, height, onChoose, onClose, canWri
 				: [{text: `${listing.folders.length} folder(s)${listing.more > 0 ? `, ${listing.more} more not shown` : ''}${busy ? ` ${g.dot} checking that it can be written${g.ellipsis}` : ''}`, tone: 'muted'}];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<Rule width={width} title="Choose the backup folder" />
+			<Rule width={width} title={title} />
 			<Line width={width} segments={[{text: 'In ', tone: 'muted'}, {text: folder ? escapeControl(folder) : g.ellipsis, bold: true}]} />
-			<Box flexDirection="column" height={listHeight} overflow="hidden">
-				{entries.slice(top, top + listHeight).map((segments, index) => (
-					<Line key={top + index} width={width} segments={[top + index === cursor ? {text: `${g.cursor} `, bold: true, tone: 'accent'} : '  ', ...segments.map(piece => (top + index === cursor && typeof piece === 'string' ? {text: piece, inverse: true} : piece))]} />
-				))}
-			</Box>
+			<PickList entries={entries} cursor={cursor} width={width} height={listHeight} />
 			<Line width={width} segments={status} />
 			{naming ? (
 				<Box height={1} overflow="hidden">

@@ -50,5 +50,6 @@ export function toJob(settings: Settings, overrides: Overrides = {}): Job {
 		versionPattern: settings.versionPattern,
 		maxDepth: settings.maxDepth,
 		retries: settings.retries,
+		guard: {changedPercent: settings.guard?.changedPercent ?? 50, vanishedPercent: settings.guard?.vanishedPercent ?? 50},
 	};
 }

@@ -37,6 +37,8 @@ export type Settings = {
 	hooks: {afterRun?: string};
 	/** Optional in the type so settings built by hand need not name it; read settings always have it. */
 	notify?: {url?: string};
+	/** The mass-change guard's limits; optional in the type as notify is. */
+	guard?: {changedPercent: number; vanishedPercent: number};
 };
 
 type KeyKind = 'string' | 'integer' | 'boolean';
@@ -109,6 +111,8 @@ export const keySpecs: readonly KeySpec[] = [
 	{key: 'timeoutSeconds', kind: 'integer', accepts: 'a whole number of seconds from 1 to 3600', min: 1, max: 3600, default: 30},
 	{key: 'hooks.afterRun', kind: 'string', accepts: 'a shell command'},
 	{key: 'notify.url', kind: 'string', accepts: 'an http or https address', check: checkUrl},
+	{key: 'guard.changedPercent', kind: 'integer', accepts: 'a percentage from 1 to 100 (of the files changed since the last run; 100 never flags)', min: 1, max: 100, default: 50},
+	{key: 'guard.vanishedPercent', kind: 'integer', accepts: 'a percentage from 1 to 100 (of the files gone since the last run; 100 never flags)', min: 1, max: 100, default: 50},
 	{key: 'maxDepth', kind: 'integer', accepts: 'a number of folder levels below the root, from 1 to 1000', min: 1, max: 1000, default: defaultMaxDepth},
 ];
 

@@ -127,18 +127,9 @@ export function rootSchema(): Schema {
 }
 
 /** A violation in the key table's words ("server.port must be a whole number from 1 to 65535"), else in conf's. */
-export function explain({path, says}: Violation): string {
+function explain({path, says}: Violation): string {
 	const spec = findKey(path.replaceAll('/', '.'));
 	return spec ? `${spec.key} must be ${spec.accepts}` : `Config schema violation: \`${path}\` ${says}`;
-}
-
-/**
- * conf's own message ("Config schema violation: `server/port` must be <= 65535"), explained: the
- * one error text read back, because conf, a library, gives nothing else.
- */
-export function explainViolation(message: string): string {
-	const found = /^Config schema violation: `([^`]*)` (.*)$/.exec(message);
-	return found ? explain({path: found[1]!, says: found[2]!}) : message;
 }
 
 /** A settings file that cannot be used; `why` is one line. */

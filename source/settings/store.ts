@@ -6,9 +6,9 @@ import {chmodSync} from 'node:fs';
 import Conf from 'conf';
 import {oneLine, PackratError} from '../backup/errors.js';
 import {confSchema, findKey, keySpecs, parseValue, type Settings} from './keys.js';
-import {checkProfile, configFolder, damaged, deepGet, explainViolation, settingsPath, withDefaults} from './read.js';
+import {checkProfile, configFolder, damaged, deepGet, readStored, settingsPath, withDefaults} from './read.js';
 
-export {checkProfile, configFolder, explainViolation, stateFolder} from './read.js';
+export {checkProfile, configFolder, stateFolder} from './read.js';
 
 export class SettingsStore {
 	private readonly conf: Conf<Record<string, unknown>>;
@@ -19,7 +19,10 @@ export class SettingsStore {
 		try {
 			this.conf = new Conf({projectName: 'packrat', projectSuffix: '', cwd: configFolder(), configName, schema: confSchema(), configFileMode: 0o600, clearInvalidConfig: false});
 		} catch (error) {
-			throw damaged(path, explainViolation(oneLine(error)));
+			// conf's text is not read back: the file is checked again by read.ts, whose violation
+			// names the key in the key table's words; conf's own line only if that finds nothing.
+			readStored(profile);
+			throw damaged(path, oneLine(error));
 		}
 	}
 

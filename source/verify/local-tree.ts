@@ -11,7 +11,7 @@ import {readHistory} from '../backup/history.js';
 import {isReserved} from '../backup/reserved.js';
 import {completeSnapshots} from '../backup/snapshots.js';
 import {splitExtension} from '../backup/versions.js';
-import type {Mode} from '../settings/keys.js';
+import type {Mode} from '../backup/events.js';
 
 export const verifyName = 'packrat-verify.tsv';
 

@@ -98,4 +98,13 @@ describe('alerts (notify.url)', () => {
 		const bad = await notify('gopher://alice:s3cret@host/x', 'start', {});
 		expect(bad.line).not.toMatch(/alice|s3cret/);
 	});
+
+	it('says in the body that the mass-change guard flagged the run, or still holds pruning off', async () => {
+		const {base, hits} = await receiver();
+		const suspicious = {total: 120, changed: 84, vanished: 0, changedPercent: 70, vanishedPercent: 0, limits: {changedPercent: 50, vanishedPercent: 50}};
+		await notify(base, 'fail', {...summary, outcome: 'success', reason: undefined, suspicious, guard: {since: '2026-11-20T03:00:00.000Z', suspicious}});
+		expect(hits[0]!.body).toBe('packrat: success (incremental)\nfiles: 2 downloaded, 3 unchanged, 1 failed, 0 skipped\nbytes: 6 B\nduration: 0:05\nSUSPICIOUS: 70% of the files changed since the last run (84 of 120); no snapshot is pruned until confirmed (packrat guard --accept)\n');
+		await notify(base, 'success', {...summary, outcome: 'success', reason: undefined, guard: {since: '2026-11-20T03:00:00.000Z', suspicious: {...suspicious, vanished: 80, vanishedPercent: 67}}});
+		expect(hits[1]!.body).toContain('pruning is still off since 2026-11-20T03:00:00.000Z: 70% of the files changed (84 of 120) and 67% are gone (80 of 120) since the last run (packrat guard --accept)\n');
+	});
 });

@@ -1,4 +1,5 @@
 import {stat, writeFile} from 'node:fs/promises';
+import {createServer, type AddressInfo, type Socket} from 'node:net';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startFtpServer} from '../../devtools/ftp-server.js';
@@ -79,6 +80,25 @@ describe('connecting', () => {
 			expect(missing.reason).toMatch(/the root path \/nope cannot be listed on the server .*check server.root/);
 		} finally {
 			await server.close();
+		}
+	});
+
+	it('knows a plain server asked for implicit TLS, and a server that never answers, by the error\'s code', async () => {
+		const sockets: Socket[] = [];
+		const silent = createServer(socket => sockets.push(socket.on('error', () => undefined)));
+		await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+		const source = await tempDir();
+		const plain = await startFtpServer({root: source});
+		try {
+			const base = {host: '127.0.0.1', user: 'anonymous', password: '', root: '/', timeoutMs: 1000};
+			const notTls = await runBackup({job: makeJob(plain, await tempDir(), {server: {...base, port: plain.port, tls: 'implicit'}})});
+			expect(notTls.reason).toMatch(/^127\.0\.0\.1:\d+ did not start TLS \(wrong version number\): with server\.tls implicit, check server\.port or set server\.tls/);
+			const mute = await runBackup({job: makeJob(plain, await tempDir(), {server: {...base, port: (silent.address() as AddressInfo).port, tls: 'none'}})});
+			expect(mute.reason).toMatch(/^127\.0\.0\.1:\d+ did not answer in time: check server\.host, server\.port and any firewall$/);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			silent.close();
+			await plain.close();
 		}
 	});
 

@@ -1,7 +1,8 @@
 /**
  * Control characters from a hostile server — in names and in its replies — never reach a
  * terminal or the export raw: `packrat run` (the built command, readable and JSON lines, stdout
- * and stderr) and `packrat-export.tsv` carry them escaped.
+ * and stderr) and `packrat-export.tsv` carry them escaped, and so do `packrat versions` and
+ * `packrat restore` for the names a run backed up.
  */
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
@@ -10,7 +11,7 @@ import {startHostileServer, type Handler} from '../../devtools/hostile-server.js
 import {defaultHandlers} from '../../devtools/hostile-server/handlers.js';
 import {escapeField} from '../../source/backup/export.js';
 import {configure, runCli} from '../helpers/cli.js';
-import {exportRows, tempDir} from '../helpers/fixture.js';
+import {exportRows, tempDir, tree} from '../helpers/fixture.js';
 
 /** Retitles the terminal, rings its bell, clears it (ESC and CSI as C1), backs over text. */
 const nasty = '\u001b]0;owned\u0007\u001b[2J\u009b2J\b\u007f';
@@ -103,6 +104,39 @@ describe('control characters from the server', () => {
 			}
 		});
 	}
+
+	it('never reach packrat versions or restore raw, in lines, JSON or errors', async () => {
+		const title = '/u/\u001b]0;owned\u0007title.txt';
+		const c1 = '/u/bs\bdel\u007fcsi\u009b2J.txt';
+		const server = await startHostileServer({files: {[title]: 'title', [c1]: 'c1', '/u/plain.txt': 'plain'}, mlsd: true});
+		try {
+			const home = await tempDir();
+			const backup = join(home, 'backup');
+			await configure(home, {'server.host': '127.0.0.1', 'server.port': String(server.port), 'server.user': 'u', 'server.tls': 'none', backupFolder: backup});
+			expect((await runCli(['run'], {home, env: {PACKRAT_PASSWORD: 'p'}})).code).toBe(0);
+			const cwd = await tempDir();
+			const results = {
+				versions: await runCli(['versions', title], {home}),
+				versionsJson: await runCli(['versions', c1, '--json'], {home}),
+				restore: await runCli(['restore', '/u', '--to', 'lines'], {home, cwd}),
+				restoreJson: await runCli(['restore', title, '--to', 'json', '--json'], {home, cwd}),
+				// A name too long for the file system: the error's own text carries the path.
+				tooLong: await runCli(['versions', `${title}${'x'.repeat(300)}/f`], {home}),
+			};
+			for (const [name, result] of Object.entries(results)) expect(result.stdout + result.stderr, name).not.toMatch(rawControl);
+			expect(results.versions.stdout).toContain('/u/\\x1b]0;owned\\x07title.txt: 1 version');
+			expect(results.versions.stdout).toMatch(/ u\/\\x1b\]0;owned\\x07title\.txt$/m);
+			expect((JSON.parse(results.versionsJson.stdout) as {versions: Array<{where: string}>}).versions[0]!.where).toBe(c1.slice(1));
+			expect(results.restore.stdout).toContain('Restored /u/bs\\x08del\\x7fcsi\\x9b2J.txt (');
+			expect(results.restore.stdout).toContain('to lines/u/\\x1b]0;owned\\x07title.txt');
+			expect((JSON.parse(results.restoreJson.stdout) as {restored: Array<{path: string}>}).restored[0]!.path).toBe(title);
+			expect(results.tooLong.code).toBe(1);
+			expect(results.tooLong.stderr).toMatch(/^packrat: ENAMETOOLONG: .*\/u\/\\x1b\]0;owned\\x07title\.txtxxx/);
+			expect(Object.keys(await tree(join(cwd, 'lines'))).sort()).toEqual([c1, title, '/u/plain.txt'].map(path => path.slice(1)).sort());
+		} finally {
+			await server.close();
+		}
+	});
 
 	it('an export field keeps its documented escapes and escapes every other control character', () => {
 		expect(escapeField('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');

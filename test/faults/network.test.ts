@@ -131,19 +131,46 @@ describe('network faults', () => {
 		}
 	});
 
-	it('gives up once the retry budget is spent, names the cause, and the next run resumes', async () => {
+	it('a file whose retry budget is spent fails alone: the run goes on, ends Done with errors naming the cause, and the next run resumes', async () => {
 		await withProxy(plainMlsd, async ({proxy, backup}) => {
 			proxy.cutDataAfter(512 * 1024, 3);
-			const failed = await runBackup({job: makeJob(proxy, backup, {connections: 1, retries: 2}), backoffMs: fast});
-			expect(failed.outcome).toBe('failed');
-			expect(failed.reason).toMatch(/^gave up on \/u\/big\.bin after 3 attempts: /);
+			const partial = await runBackup({job: makeJob(proxy, backup, {connections: 1, retries: 2}), backoffMs: fast});
+			expect(partial).toMatchObject({outcome: 'partial', counts: {downloaded: 1, failed: 1}});
+			expect(partial.reason).toMatch(/^1 file could not be fetched; see /);
+			expect(await readFile(join(backup, 'packrat-errors.log'), 'utf8')).toMatch(/\t\/u\/big\.bin\tgave up on \/u\/big\.bin after 3 attempts: /);
+			expect(await readFile(join(backup, 'packrat-export.tsv'), 'utf8')).toMatch(/\t\/u\/big\.bin\t\d+\t[^\t]+\tfailed\t\n/);
 			expect(await readFile(join(backup, 'u/big.bin')).catch(() => 'absent')).toBe('absent');
+			expect(await readFile(join(backup, 'u/small.txt'), 'utf8')).toBe('small');
 			const next = await runBackup({job: makeJob(proxy, backup, {connections: 1, retries: 2}), backoffMs: fast});
 			expect(next.outcome).toBe('success');
 			expect(next.bytes).toBeLessThan(big.length);
 			expect((await readFile(join(backup, 'u/big.bin'))).equals(big)).toBe(true);
 		});
 	});
+
+	for (const connections of [1, 2]) {
+		it(`a server that cannot be reached on any connection for the retry budget fails the run, naming the cause (${connections} connection(s))`, async () => {
+			await withProxy(plainMlsd, async ({proxy, backup}) => {
+				proxy.throttle(2 * 1024 * 1024);
+				let down = false;
+				const failed = await runBackup({
+					job: makeJob(proxy, backup, {connections, retries: 2}),
+					backoffMs: fast,
+					onEvent(event) {
+						// Some bytes of the large file are in: the server goes away for longer than the budget.
+						if (!down && event.type === 'file-progress' && event.path === '/u/big.bin' && event.bytes > 0) {
+							down = true;
+							proxy.restart(60_000);
+						}
+					},
+				});
+				expect(down).toBe(true);
+				expect(failed).toMatchObject({outcome: 'failed', failure: 'server'});
+				expect(failed.reason).toMatch(/^gave up on \/u\/big\.bin after 3 attempts: the server cannot be reached \(/);
+				expect(await readFile(join(backup, 'u/big.bin')).catch(() => 'absent')).toBe('absent');
+			});
+		});
+	}
 
 	for (const mode of [plainMlsd, explicitTls]) {
 		it(`a data connection that stalls mid-file is dropped after timeoutSeconds and retried; the run never hangs (${mode.label})`, async () => {

@@ -45,9 +45,10 @@ describe('restoring from Full snapshots made by real runs (linkUnchanged, keepSn
 			expect((await runBackup({job, now: () => day(20 + index)})).outcome).toBe('success');
 		}
 
-		// A run that fails part-way leaves its snapshot `.incomplete`, holding a new page.html that must never count.
+		// A run that fails part-way (a folder it cannot list whole, a file it cannot fetch) leaves its
+		// snapshot `.incomplete`, holding a new page.html that must never count.
 		await writeTree(source, {'alice/page.html': {content: 'page six', mtime: t('2026-11-24T12:00:00Z')}, 'alice/big.bin': {content: 'b'.repeat(100), mtime: t('2026-11-24T12:00:00Z')}});
-		const breaking = await startFtpServer({root: source, mlsd: true, breakReads: {afterBytes: 50, times: 100}});
+		const breaking = await startFtpServer({root: source, mlsd: true, breakReads: {afterBytes: 50, times: 100}, extraLines: {'/bob': {mlsd: ['garbage that is no listing line']}}});
 		try {
 			expect((await runBackup({job: {...job, retries: 0, server: {...job.server, port: breaking.port}}, now: () => day(25)})).outcome).toBe('failed');
 		} finally {

@@ -66,11 +66,12 @@ describe('control socket', () => {
 		expect(await cancelCommand({}, cancel.out)).toBe(0);
 		expect(calls).toEqual(['now', 'cancel']);
 
+		// No backup has ever been made: the status says so, and exits 1 for a monitoring system.
 		const status = capture();
-		expect(await statusCommand({json: true}, status.out)).toBe(0);
-		expect(JSON.parse(status.lines[0]!)).toMatchObject({source: 'window', armed: true, next: '2026-06-02T01:00:00.000Z', phase: 'idle'});
+		expect(await statusCommand({json: true}, status.out)).toBe(1);
+		expect(JSON.parse(status.lines[0]!)).toMatchObject({source: 'window', armed: true, next: '2026-06-02T01:00:00.000Z', phase: 'idle', stale: true});
 		const text = capture();
-		expect(await statusCommand({json: false}, text.out)).toBe(0);
+		expect(await statusCommand({json: false}, text.out)).toBe(1);
 		expect(text.lines[0]).toBe('No backup is running');
 		expect(text.lines).toContain('Last successful backup: none yet');
 	});
@@ -156,14 +157,14 @@ describe('control socket', () => {
 		const json = capture();
 		expect(await statusCommand({json: true}, json.out, new Date('2026-06-01T12:00:00Z'))).toBe(0);
 		const status = JSON.parse(json.lines[0]!);
-		expect(status).toMatchObject({source: 'history', running: false, armed: true, next: '2026-06-02T04:15:00.000Z', lastSuccess: {ended: '2026-05-31T01:00:00.000Z', downloaded: 4}, lastRun: {outcome: 'cancelled'}});
+		expect(status).toMatchObject({source: 'history', running: false, armed: true, next: '2026-06-02T04:15:00.000Z', lastSuccess: {ended: '2026-05-31T01:00:00.000Z', downloaded: 4, outcome: 'success', failed: 0}, lastRun: {outcome: 'cancelled'}, stale: false, ageSeconds: 35 * 3600, cycleSeconds: 24 * 3600});
 
 		const text = capture();
 		expect(await statusCommand({json: false}, text.out, new Date('2026-06-01T12:00:00Z'))).toBe(0);
 		expect(text.lines).toEqual([
 			'No Backup window is running',
-			'Last successful backup: 2026-05-31 01:00 (4 downloaded, 2 kB)',
-			'Last run: cancelled at 2026-06-01 01:00 — cancelled by the user',
+			'Last successful backup: 2026-05-31 01:00, 35 h ago (4 downloaded, 2 kB)',
+			'Last run: Cancelled at 2026-06-01 01:00 — cancelled by the user',
 			'Next scheduled backup: 2026-06-02 04:15 (Start at 04:15, daily)',
 			'no Backup window is running: scheduled backups run only while one is open',
 		]);

@@ -1,11 +1,13 @@
 import {describe, expect, it} from 'vitest';
 import {checkRepeat, findKey, keySpecs, parseValue} from '../../source/settings/keys.js';
+import {toJob} from '../../source/settings/job.js';
 import {netrcPassword} from '../../source/settings/password.js';
+import {withDefaults} from '../../source/settings/read.js';
 
 describe('settings keys', () => {
 	it('has every key of the spec table', () => {
 		const keys = keySpecs.map(spec => spec.key);
-		for (const key of ['server.host', 'server.port', 'server.user', 'server.password', 'server.tls', 'server.fingerprint', 'server.root', 'backupFolder', 'mode', 'latestOnly', 'startAt', 'repeat', 'armed', 'connections', 'keepSnapshots', 'linkUnchanged', 'versionPattern', 'hooks.afterRun', 'notify.url', 'maxDepth']) {
+		for (const key of ['server.host', 'server.port', 'server.user', 'server.password', 'server.tls', 'server.fingerprint', 'server.root', 'backupFolder', 'mode', 'latestOnly', 'startAt', 'repeat', 'armed', 'connections', 'keepSnapshots', 'linkUnchanged', 'versionPattern', 'hooks.afterRun', 'notify.url', 'maxDepth', 'guard.changedPercent', 'guard.vanishedPercent']) {
 			expect(keys).toContain(key);
 		}
 	});
@@ -19,6 +21,8 @@ describe('settings keys', () => {
 		['startAt', '25:00', /startAt must be a time as HH:MM/],
 		['repeat', 'weekly', /repeat must be daily, every Nh, or a cron expression/],
 		['versionPattern', 'v(\\d+)', /named group/],
+		['guard.changedPercent', '0', /guard.changedPercent must be a percentage from 1 to 100/],
+		['guard.vanishedPercent', '101', /guard.vanishedPercent must be a percentage from 1 to 100/],
 		['versionPattern', '(?<version>', /not a valid regular expression/],
 		['server.root', 'data', /must start with \//],
 		['server.fingerprint', 'AB:CD', /32 hex pairs/],
@@ -41,6 +45,13 @@ describe('settings keys', () => {
 		expect(parseValue(findKey('repeat')!, 'every 6h')).toBe('every 6h');
 		expect(checkRepeat('0 3 * * 1-5')).toBeUndefined();
 		expect(parseValue(findKey('notify.url')!, 'https://hc-ping.com/5f1c')).toBe('https://hc-ping.com/5f1c');
+	});
+
+	it('gives the mass-change guard its limits from the settings, 50 and 50 by default', () => {
+		expect([findKey('guard.changedPercent')!.default, findKey('guard.vanishedPercent')!.default]).toEqual([50, 50]);
+		expect(parseValue(findKey('guard.vanishedPercent')!, '100')).toBe(100);
+		expect(toJob(withDefaults({server: {host: 'h'}, backupFolder: '/b'})).guard).toEqual({changedPercent: 50, vanishedPercent: 50});
+		expect(toJob(withDefaults({server: {host: 'h'}, backupFolder: '/b', guard: {vanishedPercent: 30}})).guard).toEqual({changedPercent: 50, vanishedPercent: 30});
 	});
 
 	it('finds a password in netrc by machine and login, with default as fallback', () => {

@@ -57,6 +57,18 @@ describe('the rule of each command', () => {
 		expect(made.engine.calls).toHaveLength(1);
 	});
 
+	it('now: allowed again once the run has ended, for a view that reads the state', async () => {
+		made = await makeSession();
+		const seen: Array<string | undefined> = [];
+		made.session.store.subscribe(() => seen.push(made.session.disabledReasons(made.session.state).now));
+		const task = made.session.start();
+		await waitFor(() => made.engine.calls.length === 1, 'the run to start');
+		made.engine.finish();
+		await task;
+		await waitFor(() => seen.at(-1) === undefined, 'a state in which now is allowed');
+		expect(seen).toContain('a backup is already running');
+	});
+
 	it('cancel: refused with no run, and always where the policy forbids it', async () => {
 		made = await makeSession();
 		expect(made.session.disabledReason('cancel')).toBe('no backup is running');
@@ -96,7 +108,7 @@ describe('the rule of each command', () => {
 		expect(made.store.get('mode')).toBe('full');
 		expect(await made.session.run('start-at', '25:00')).toMatchObject({ok: false, message: expect.stringContaining('startAt must be')});
 		expect(made.store.get('startAt')).toBeUndefined();
-		expect(made.session.disabledReasons()).toEqual({cancel: 'no backup is running', trust: 'no certificate question is waiting'});
+		expect(made.session.disabledReasons()).toEqual({cancel: 'no backup is running', trust: 'no certificate question is waiting', 'accept-guard': 'no mass change is held: pruning is on', verify: 'no backup has run into this folder yet', 'verify-cancel': 'no verify is running'});
 	});
 
 	it('schedule: the settings own armed, and the scheduler follows them', async () => {

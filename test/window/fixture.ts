@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import type {RunEvent, Summary} from '../../source/backup/events.js';
 import type {RunOptions} from '../../source/backup/run.js';
 import type {Scheduler} from '../../source/schedule/scheduler.js';
+import type {VerifyEngine} from '../../source/model/verifier.js';
 import {SettingsStore} from '../../source/settings/store.js';
 import {Session} from '../../source/model/session.js';
 import {afterEach, beforeEach, vi} from 'vitest';
@@ -91,7 +92,7 @@ export class TestSession extends Session {
 export type Made = {session: TestSession; store: SettingsStore; engine: FakeEngine; folder: string; config: string};
 
 /** A session over fresh settings; `values` are set first (backupFolder defaults to a fresh folder when a host is given). */
-export async function makeSession(values: Record<string, unknown> = {host: '127.0.0.1'}, options: {allowCancel?: boolean; load?: boolean} = {}): Promise<Made> {
+export async function makeSession(values: Record<string, unknown> = {host: '127.0.0.1'}, options: {allowCancel?: boolean; load?: boolean; verify?: VerifyEngine} = {}): Promise<Made> {
 	const config = await tempDir('packrat-window-config-');
 	process.env['XDG_CONFIG_HOME'] = config;
 	process.env['XDG_STATE_HOME'] = join(config, 'state');
@@ -103,7 +104,7 @@ export async function makeSession(values: Record<string, unknown> = {host: '127.
 	if (host && !('backupFolder' in rest)) store.set('backupFolder', folder);
 	for (const [key, value] of Object.entries(rest)) if (value !== undefined) store.set(key, value);
 	const engine = fakeEngine();
-	const session = new TestSession({settings: store, run: engine.run, policy: () => ({allowCancel: options.allowCancel ?? true}), batchMs: 50});
+	const session = new TestSession({settings: store, run: engine.run, verify: options.verify, policy: () => ({allowCancel: options.allowCancel ?? true}), batchMs: 50});
 	if (options.load !== false) await session.load();
 	return {session, store, engine, folder, config};
 }

@@ -13,6 +13,13 @@ describe('the key map', () => {
 		expect(dispatch('confirm', '', {...none, escape: true})?.action).toBe('no');
 	});
 
+	it('has v for Versions and h for History, each screen closed with Esc', () => {
+		expect(dispatch('backup', 'v', none)?.action).toBe('versions');
+		expect(dispatch('backup', 'h', none)?.action).toBe('history');
+		for (const screen of ['versions', 'version-choice', 'history'] as const) expect(dispatch(screen, '', {...none, escape: true})?.action).toBe('close');
+		expect(dispatch('version-choice', '', {...none, return: true})?.action).toBe('restore');
+	});
+
 	it('binds no key twice on one screen', () => {
 		for (const screen of allScreens) {
 			const keys = bindingsOf(screen).flatMap(binding => binding.keys);

@@ -5,6 +5,8 @@ import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {App} from '../../source/app.js';
 import {bindingsOf, type Action} from '../../source/keymap.js';
+import type {VerifySummary} from '../../source/verify/report.js';
+import type {VerifyOptions} from '../../source/verify/verify.js';
 import {makeSession, windowTests, type Made} from './fixture.js';
 import {during, frameHeights, renderAt, waitFor, type Terminal} from './terminal.js';
 
@@ -13,7 +15,7 @@ let made: Made;
 let t: Terminal;
 let codes: number[];
 
-async function open(values?: Record<string, unknown>, options?: {allowCancel?: boolean}) {
+async function open(values?: Record<string, unknown>, options?: Parameters<typeof makeSession>[1]) {
 	made = await makeSession(values, options);
 	codes = [];
 	t = await renderAt(<App session={made.session} onQuit={code => codes.push(code)} />, {columns: 80, rows: 24});
@@ -146,6 +148,46 @@ describe('the keys of the Backup window', () => {
 		await t.see('Backup window');
 	});
 
+	it('v opens the Versions screen and h the History screen; Esc goes back', async () => {
+		tested.add('versions');
+		tested.add('history');
+		await open();
+		await t.pressAction('backup', 'versions');
+		await t.see('Restore the whole backup as of a time');
+		await t.pressAction('versions', 'close');
+		await t.see('Backup window');
+		await t.pressAction('backup', 'history');
+		await t.see('No runs recorded yet in this backup folder');
+		await t.pressAction('history', 'close');
+		await t.see('Backup window');
+	});
+
+	it('y verifies the backup on a screen of its own (once a backup ran); Esc closes it and cancels a verify still going', async () => {
+		tested.add('verify');
+		const calls: VerifyOptions[] = [];
+		await open(undefined, {verify: async options => {
+			calls.push(options);
+			options.onEvent?.({type: 'phase', phase: 'comparing'});
+			return new Promise<VerifySummary>(resolve => options.signal?.addEventListener('abort', () => {
+				const summary: VerifySummary = {outcome: 'cancelled', reason: 'cancelled by the user', target: made.folder, counts: {checked: 0, ok: 0, missing: 0, different: 0, extra: 0, skipped: 0, failed: 0}, samplePercent: 0, sampled: 0, sampledBytes: 0, started: '', ended: '', durationMs: 0};
+				options.onEvent?.({type: 'done', summary});
+				resolve(summary);
+			}));
+		}});
+		await t.pressAction('backup', 'verify');
+		await t.see('no backup has run into this folder yet');
+		expect(calls).toHaveLength(0);
+		await startRun();
+		await during(() => made.engine.finish());
+		await t.pressAction('backup', 'verify');
+		expect(await t.see('Comparing with the backup')).toContain('c Cancel');
+		expect(calls.map(call => call.job.backupFolder)).toEqual([made.folder]);
+		await t.pressAction('verify', 'close');
+		await t.see('Backup window');
+		expect(calls[0]!.signal?.aborted).toBe(true);
+		await waitFor(() => made.session.disabledReason('now') === undefined, 'the verify to end');
+	});
+
 	it('? shows every key of the map with its help, and ? or Esc closes it', async () => {
 		tested.add('help');
 		tested.add('close');
@@ -188,6 +230,14 @@ describe('the keys of the Backup window', () => {
 		await t.see('Quit while a backup is running?');
 		await t.pressAction('confirm', 'interrupt');
 		expect(codes).toEqual([130]);
+	});
+
+	it('g accepts a mass change the guard holds, after asking (test/window/guard.test.tsx has the rest); refused when none is held', async () => {
+		tested.add('accept-guard');
+		await open();
+		await t.pressAction('backup', 'accept-guard');
+		await t.see('no mass change is held: pruning is on');
+		expect(t.frame()).not.toContain('Accept the mass change?');
 	});
 
 	it('has a test for every action of the Backup window', () => {

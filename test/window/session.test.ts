@@ -163,7 +163,7 @@ describe('Session', () => {
 	it('a cancel during the checks stops the run before it starts', async () => {
 		const {session, engine} = await makeSession();
 		const done = session.start();
-		session.cancel();
+		void session.run('cancel');
 		expect(await done).toBeUndefined();
 		expect(engine.calls).toHaveLength(0);
 		await session.shutdown();
