@@ -10,7 +10,15 @@ import type {RunEvent} from './events.js';
 import type {FtpClient} from './ftp/client.js';
 import {connect, connectFailure, type ServerConfig} from './remote.js';
 
-export type Slot = {index: number; client?: FtpClient; retired: boolean; /** Retired by shrink, not by the server. */ leaving?: boolean};
+export type Slot = {
+	index: number;
+	client?: FtpClient;
+	retired: boolean;
+	/** Retired by shrink, not by the server. */
+	leaving?: boolean;
+	/** Spare work a drain left running on this slot (a download started while the scan listed): the next drain waits for it. */
+	busy?: Promise<void>;
+};
 
 export type PoolOptions = {
 	config: ServerConfig;

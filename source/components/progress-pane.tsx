@@ -82,7 +82,9 @@ function phaseLines(state: ProgressPart, theme: Theme, width: number): Omit<Prog
 			return {head: [{text: 'Connecting', bold: true}, ` to ${escapeControl(host)}${g.ellipsis}`, ...cancelling], body: retry};
 		case 'initializing': {
 			const {scan} = progress;
-			const body: Piece[][] = [[`${scan.folders} folders scanned ${g.dot} ${scan.files} files ${g.dot} ${bytes(scan.bytes)} found so far`], ...retry];
+			// Files already planned are downloaded while the scan lists on.
+			const early = progress.filesDone > 0 ? ` ${g.dot} ${progress.filesDone} downloaded already` : '';
+			const body: Piece[][] = [[`${scan.folders} folders scanned ${g.dot} ${scan.files} files ${g.dot} ${bytes(scan.bytes)} found so far${early}`], ...retry];
 			if (progress.estimateFailed) body.unshift([mark(g.warn, `The estimate is incomplete: ${escapeControl(progress.estimateFailed)}; the run goes on`, 'warn', false)]);
 			return {head: [{text: 'Initializing', bold: true}, ` ${g.dot} estimating the files and bytes to back up`, ...cancelling], body};
 		}

@@ -55,6 +55,11 @@ describe('the progress pane', () => {
 		expect(shown).toContain('#8 › /u/f7.txt');
 		expect(shown).not.toContain('#9 ›');
 		expect(shown).toContain('and 6 more at work');
+		const scanning = stateAfter([
+			{type: 'phase', phase: 'connecting', at: 0}, {type: 'phase', phase: 'initializing', at: 0}, {type: 'scan', folders: 3, files: 9, bytes: 2048},
+			{type: 'file-start', slot: 0, path: '/u/a.txt', size: 10, offset: 0}, {type: 'file-done', slot: 0, path: '/u/a.txt', status: 'downloaded', bytes: 10},
+		]);
+		expect(text(scanning)).toContain('3 folders scanned · 9 files · 2 kB found so far · 1 downloaded already');
 		const done = stateAfter([{type: 'phase', phase: 'connecting', at: 0}, {type: 'done', summary: summaryOf({connections: 14})}], false);
 		expect(text(done)).toMatch(/Done · started .* · Incremental · 14 connections/);
 	});
