@@ -118,7 +118,8 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 		const stop = () => {
 			clearInterval(judge);
 			clearTimeout(deadline);
-			if (inflow) inflow.handler = undefined;
+			// Only this reader's: a socket that closes late (after a refusal) must not take the next one's.
+			if (inflow?.handler === onChunk) inflow.handler = undefined;
 		};
 
 		const fail = (error: Error) => {
