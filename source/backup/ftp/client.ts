@@ -17,7 +17,13 @@ import {aheadFreshMs, answersDuringTransfers, apart, brokenOrRefused, refusalOf,
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
 /** `tls`: the options of a protected data connection, with the check of its certificate (see DataTls). */
-export type ClientOptions = {host: string; timeoutMs: number; tls?: Omit<DataTls, 'session'>};
+export type ClientOptions = {
+	host: string;
+	timeoutMs: number;
+	tls?: Omit<DataTls, 'session' | 'closeAtOnce'>;
+	/** vsftpd: its TLS data connections may be closed on packrat's side as soon as a download's starts (DataTls). */
+	closeEarly?: boolean;
+};
 
 export class FtpClient {
 	/** `EPSV` until the server refuses it, then `PASV`; undefined until the first data connection. */
@@ -115,7 +121,7 @@ export class FtpClient {
 	/** Download `path` from byte `offset`, handing each chunk to `take`. */
 	async retrieve(path: string, offset: number, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
 		if (offset > 0) await this.control.send(`REST ${offset}`);
-		await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs});
+		await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs}, true);
 	}
 
 	/** Protect the data channel once the control connection is TLS (PBSZ 0, PROT P). */
@@ -133,13 +139,13 @@ export class FtpClient {
 	 * opens ends the wait for it. Any failure but the server's refusal spends this control
 	 * connection: its final reply may come late or never.
 	 */
-	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace): Promise<void> {
+	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace, download = false): Promise<void> {
 		const asked = performance.now();
 		this.firstByteMs = undefined;
 		const {port, final} = await this.request(command);
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
 		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
-		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session)} : undefined;
+		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session), closeAtOnce: download && this.options.closeEarly} : undefined;
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
