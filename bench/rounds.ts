@@ -62,7 +62,7 @@ export async function timedPull(tool: Tool, target: Target, kind: Kind, round: n
 	const logFile = join(logs, `${target.name}-${kind}-${tool.name}-r${round}.log`);
 	spawnSync('sync');
 	const measured = await measure(tool.pull(target.remote, dest), logFile, target.serverCpu);
-	const isPackrat = tool.name === 'packrat';
+	const isPackrat = tool.name.startsWith('packrat');
 	// packrat's copies are checked byte for byte; the peers' for files, sizes and times only (unless the target says otherwise).
 	const sample = target.hash ?? (!isPackrat ? 0 : target.source.tree.size > 20_000 ? 0.01 : kind === 'rerun' ? 0.05 : 1);
 	const verdict = await compare(target.source, dest, sample, isPackrat ? packratOwn : () => false);

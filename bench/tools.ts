@@ -126,6 +126,18 @@ async function rclone(context: ToolContext): Promise<Tool> {
 	};
 }
 
+/** packrat as it is set up by default, `--connections auto` (it starts at 4 and adds connections while they help). */
+export function packratAuto(packrat: Tool): Tool {
+	return {
+		name: 'packrat-auto',
+		version: `${packrat.version}, --connections auto`,
+		pull(remote, dest) {
+			const command = packrat.pull(remote, dest);
+			return {...command, args: command.args.map((arg, index) => (command.args[index - 1] === '--connections' ? 'auto' : arg))};
+		},
+	};
+}
+
 /** bench/lean.ts: the least a Node pull over basic-ftp does per file, as a reference; `extra` tries its options. */
 export function lean(context: ToolContext, name = 'lean', extra: string[] = []): Tool {
 	const {server} = context;

@@ -23,7 +23,8 @@ function cell(runs: WanSample[], pick: (sample: WanSample) => number | undefined
 const roundTrips = (result: WanResult) => (sample: WanSample) => (sample.wallMs * 4) / result.rttMs / result.files;
 
 function mainTable(result: WanResult, tools: string[], protocols: Protocol[], verdicts: string[]): string[] {
-	const peers = tools.filter(tool => tool !== 'packrat');
+	const peers = tools.filter(tool => !tool.startsWith('packrat'));
+	const ofPeers = <T>(all: T[]) => all.filter((_, index) => peers.includes(tools[index]!));
 	const runs = (protocol: Protocol, kind: Kind, tool: string) => result.samples.filter(sample => sample.protocol === protocol && sample.kind === kind && sample.tool === tool);
 	const lines = [
 		`| measure (median of ${result.rounds}) | ${tools.join(' | ')} | ${peers.map(peer => `packrat / ${peer}`).join(' | ')} | packrat / faster peer | target |`,
@@ -34,10 +35,16 @@ function mainTable(result: WanResult, tools: string[], protocols: Protocol[], ve
 		for (const {kind, label, limit} of kinds) {
 			const cells = tools.map(tool => cell(runs(protocol, kind, tool), sample => sample.wallMs, seconds));
 			const packrat = cells[0]!.value;
-			const peerValues = cells.slice(1).map(peer => peer.value).filter((value): value is number => value !== undefined);
+			const peerValues = ofPeers(cells).map(peer => peer.value).filter((value): value is number => value !== undefined);
 			const faster = peerValues.length > 0 ? Math.min(...peerValues) : undefined;
 			const toFaster = packrat !== undefined && faster !== undefined ? packrat / faster : undefined;
-			const perPeer = cells.slice(1).map(peer => (packrat !== undefined && peer.value !== undefined ? ratio(packrat / peer.value) : '–'));
+			const perPeer = ofPeers(cells).map(peer => (packrat !== undefined && peer.value !== undefined ? ratio(packrat / peer.value) : '–'));
+			const auto = cells[tools.indexOf('packrat-auto')]?.value;
+			if (protocol === 'ftp' && kind === 'first' && tools.includes('packrat-auto')) {
+				const toFasterAuto = auto !== undefined && faster !== undefined ? auto / faster : undefined;
+				verdicts.push(verdict('FTP first pull with connections: auto ≤ 0.35× the faster peer (at its 4 connections)', ratio(toFasterAuto), '≤ 0.35×', toFasterAuto === undefined ? undefined : toFasterAuto <= 0.35));
+			}
+
 			const target = protocol === 'ftp' ? `≤ ${limit}×` : kind === 'first' ? "≤ 1.3× packrat's FTP first pull" : '';
 			lines.push(`| ${labels[protocol]}: ${label} (s) | ${[...cells.map(one => one.text), ...perPeer].join(' | ')} | ${ratio(toFaster)} | ${target} |`);
 			if (protocol === 'ftp') verdicts.push(verdict(`FTP ${label} ≤ ${limit}× the faster peer`, ratio(toFaster), `≤ ${limit}×`, toFaster === undefined ? undefined : toFaster <= limit));
@@ -101,11 +108,13 @@ function everyRun(result: WanResult): string[] {
 }
 
 export function renderWan(result: WanResult, command: string, date: string): string {
-	const tools = [...new Set(result.samples.map(sample => sample.tool))].sort((a, b) => (a === 'packrat' ? -1 : b === 'packrat' ? 1 : a.localeCompare(b)));
+	// packrat first, packrat-auto next, then the peers.
+	const rank = (tool: string) => (tool === 'packrat' ? 0 : tool.startsWith('packrat') ? 1 : 2);
+	const tools = [...new Set(result.samples.map(sample => sample.tool))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 	const protocols = (['ftp', 'ftps'] as const).filter(protocol => result.samples.some(sample => sample.protocol === protocol));
 	const verdicts: string[] = [];
 	const main = mainTable(result, tools, protocols, verdicts);
-	const packratRuns = result.samples.filter(sample => sample.tool === 'packrat');
+	const packratRuns = result.samples.filter(sample => sample.tool.startsWith('packrat'));
 	const rss = Math.max(0, ...packratRuns.map(sample => sample.rssKiB ?? 0));
 	verdicts.push(verdict('peak RSS of packrat ≤ 100 MiB (highest of its WAN runs)', `${mib(rss)} MiB`, '≤ 100 MiB', packratRuns.length === 0 ? undefined : rss <= 100 * 1024));
 	const finished = result.samples.filter(sample => sample.exitCode === 0);
@@ -127,7 +136,7 @@ export function renderWan(result: WanResult, command: string, date: string): str
 		`- Date: ${date}; command: \`${command}\``,
 		...result.notes.map(note => `- ${note}`),
 		`- Link: the tools reach the server through a proxy in the benchmark's process (bench/wan-proxy.ts; this kernel has no netem). Every chunk is delivered ${result.rttMs / 2} ms after it reached the proxy, in order; server-to-client chunks first wait in one queue shared by all connections, drained at ${result.mbit} Mbit/s; a new connection reaches the server ${(result.rttMs * 1.5).toFixed(0)} ms after the client's connect (SYN, SYN-ACK, ACK), so no first byte arrives sooner than over a real link. Plain FTP: the proxy rewrites the 227/229 replies to ports of its own. Explicit FTPS (it cannot read those): vsftpd announces 127.0.0.2, where the proxy listens on vsftpd's passive ports and relays each to the same port on 127.0.0.1; TLS passes through untouched.`,
-		`- Method: ${result.rounds} round(s); in each, every tool (in an order that rotates) pulls the set into a fresh folder and then reruns it unchanged, over FTP, then the same over explicit FTPS; 4 connections each (packrat \`--connections 4\`, lftp \`mirror --parallel=4\`, rclone \`copy --transfers 4 --checkers 4\`); FTPS: packrat pins the certificate's fingerprint, lftp and rclone trust it as their only authority, host name checked (lftp \`ssl:ca-file\`, rclone \`SSL_CERT_FILE\`). Every pull is checked: the same files, sizes and mtimes to the second, every file's bytes hashed.`,
+		`- Method: ${result.rounds} round(s); in each, every tool (in an order that rotates) pulls the set into a fresh folder and then reruns it unchanged, over FTP, then the same over explicit FTPS; 4 connections each (packrat \`--connections 4\`, and packrat-auto: packrat with \`--connections auto\`, which starts at 4; lftp \`mirror --parallel=4\`, rclone \`copy --transfers 4 --checkers 4\`); FTPS: packrat pins the certificate's fingerprint, lftp and rclone trust it as their only authority, host name checked (lftp \`ssl:ca-file\`, rclone \`SSL_CERT_FILE\`). Every pull is checked: the same files, sizes and mtimes to the second, every file's bytes hashed.`,
 		`- Floors: bandwidth ${bandwidthFloor.toFixed(2)} s (${(result.bytes / 1e6).toFixed(1)} MB at ${result.mbit} Mbit/s); round trips ${tripFloor.toFixed(2)} s (${result.files.toLocaleString('en')} files × 2 RTT / 4 connections: a passive reply, then the data connection and its first bytes). packrat's first pull against the round-trip floor: ${toFloor || '–'}.`,
 		'',
 		...main,

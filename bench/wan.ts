@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {sampleLine, timedPull, type Sample, type Target} from './rounds.js';
 import {startServer, type Server} from './servers.js';
 import {rotate} from './stats.js';
-import {loadTools, type Tool, type ToolName} from './tools.js';
+import {loadTools, packratAuto, type Tool, type ToolName} from './tools.js';
 import type {Source} from './verify.js';
 import {writeCertificate} from './wan-certificate.js';
 import {emptyStats, type LinkStats} from './wan-link.js';
@@ -65,12 +65,15 @@ async function failure(logFile: string): Promise<string> {
 	return (picked.join(' ') || 'no output').replace(/pass=[^,:]+/g, 'pass=…').slice(0, 300);
 }
 
+/** The tools, and packrat once more as it is by default (`connections: auto`), right after packrat. */
+const withAuto = (tools: Tool[]) => tools.flatMap(tool => (tool.name === 'packrat' ? [tool, packratAuto(tool)] : [tool]));
+
 async function plainLeg(options: WanOptions, stops: Array<() => Promise<void>>): Promise<Leg> {
 	const proxy = await startWanProxy({rttMs: options.rttMs, mbit: options.mbit, target: {host: options.server.host, port: options.server.port}, host: '127.0.0.1', passive: 'rewrite'});
 	stops.push(() => proxy.close());
 	const work = join(options.work, 'wan-ftp');
 	await mkdir(work, {recursive: true});
-	const tools = await loadTools(options.tools, {repo: options.repo, work, server: {...options.server, host: proxy.host, port: proxy.port}, checkers: 4}, options.log);
+	const tools = withAuto(await loadTools(options.tools, {repo: options.repo, work, server: {...options.server, host: proxy.host, port: proxy.port}, checkers: 4}, options.log));
 	return {protocol: 'ftp', proxy, tools, target: {name: 'wan-ftp', remote: '/wan', source: options.source, rerun: true, serverCpu: options.server.cpuMs, hash: 1}};
 }
 
@@ -88,7 +91,7 @@ async function tlsLeg(options: WanOptions, stops: Array<() => Promise<void>>, no
 	const proxy = await startWanProxy({rttMs: options.rttMs, mbit: options.mbit, target: {host: server.host, port: server.port}, host: passive.address, passive});
 	stops.push(() => proxy.close());
 	const tls = {fingerprint: certificate.fingerprint, caFile: certificate.cert};
-	const tools = await loadTools(options.tools, {repo: options.repo, work, server: {...server, host: proxy.host, port: proxy.port}, tls, checkers: 4}, options.log);
+	const tools = withAuto(await loadTools(options.tools, {repo: options.repo, work, server: {...server, host: proxy.host, port: proxy.port}, tls, checkers: 4}, options.log));
 	return {protocol: 'ftps', proxy, tools, target: {name: 'wan-ftps', remote: '/wan', source: options.source, rerun: true, serverCpu: server.cpuMs, hash: 1}};
 }
 

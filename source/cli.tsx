@@ -35,7 +35,7 @@ const help = `Usage
 	  --latest-only               only the latest version of each project
 	  --no-latest-only            every version
 	  --folder DIR                back up into DIR for this run
-	  --connections N             1 to 16 connections at once
+	  --connections N|auto        1 to 16 connections at once, or auto (4, more while it helps)
 	  --json                      JSON lines instead of readable lines
 
 	Options
@@ -93,7 +93,8 @@ function overrides(): Overrides {
 	if (flags.latestOnly !== undefined) result.latestOnly = flags.latestOnly;
 	if (flags.folder !== undefined) result.folder = flags.folder;
 	if (flags.connections !== undefined) {
-		if (!Number.isInteger(flags.connections) || flags.connections < 1 || flags.connections > 16) fail('--connections must be a whole number from 1 to 16');
+		const {connections} = flags;
+		if (connections !== 'auto' && (!Number.isInteger(connections) || connections < 1 || connections > 16)) fail('--connections must be a whole number from 1 to 16, or auto');
 		result.connections = flags.connections;
 	}
 

@@ -38,6 +38,8 @@ export type Summary = {
 	setting?: string;
 	/** Where this run's files went: the backup folder, or the snapshot folder of a Full run. */
 	target: string;
+	/** The most connections open at once (under `connections: auto` the pool grows and shrinks). */
+	connections?: number;
 	snapshot?: string;
 	exportPath?: string;
 	/** This run found a mass change on the server (backup/guard.ts): it pruned nothing. */

@@ -13,7 +13,8 @@ export type Job = {
 	backupFolder: string;
 	mode: Mode;
 	latestOnly: boolean;
-	connections: number;
+	/** A fixed number, or `auto`: 4 at first, more while the transfers gain by it (adapt.ts). */
+	connections: number | 'auto';
 	keepSnapshots: number;
 	linkUnchanged: boolean;
 	versionPattern?: string;

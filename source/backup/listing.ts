@@ -11,7 +11,8 @@ import {parseListing, type ListedEntry} from './listing-parse.js';
 import {LoopWatch, defaultMaxDepth, type Ancestor, type Folder, type Listing} from './loops.js';
 import {joinRemote} from './names.js';
 import type {Pool, Slot} from './pool.js';
-import {drain} from './work-queue.js';
+import {ReadyFolders} from './ready-folders.js';
+import {drain, type Spare} from './work-queue.js';
 
 export type RemoteFile = {
 	/** The remote path, as the server spells it. */
@@ -38,6 +39,12 @@ export type ScanResult = {
 export type ScanHooks = {
 	onProgress: (folders: number, files: number, bytes: number) => void;
 	log: (level: 'INFO' | 'WARN' | 'ERROR', event: string, path: string, detail?: {bytes?: number; ms?: number; reply?: string}) => void;
+	/** The names at the top of the tree, once the root is listed (before any `ready`). */
+	root?: (names: string[]) => void;
+	/** A folder's files, once the times of all of them are known (those the server gave none are left out, as in the result). */
+	ready?: (files: RemoteFile[]) => Promise<void>;
+	/** Work for a connection the listing leaves idle (the downloads planned so far); the listing comes first. */
+	spare?: Spare<unknown>;
 };
 
 type Work = {kind: 'list'; folder: Folder} | {kind: 'mdtm'; files: RemoteFile[]};
@@ -71,7 +78,9 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 	let useStat = false;
 	let timeless: RemoteFile[] = [];
 
-	const addEntry = (entry: ListedEntry, directory: string, parts: string[], node: Ancestor, queue: Work[]) => {
+	const ready = new ReadyFolders(hooks.ready);
+	const flush = async () => ready.flush();
+	const addEntry = (entry: ListedEntry, directory: string, parts: string[], node: Ancestor, queue: Work[], mine: RemoteFile[]) => {
 		const path = joinRemote(directory, entry.name);
 		const childParts = [...parts, entry.name];
 		if (entry.refused || entry.kind === 'symlink') {
@@ -93,6 +102,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 
 		const file: RemoteFile = {path, parts: childParts, size: entry.size, mtime: entry.mtime ?? Number.NaN};
 		result.files.push(file);
+		mine.push(file);
 		bytes += entry.size;
 		if (entry.mtime === undefined) {
 			timeless.push(file);
@@ -119,11 +129,14 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 		result.folders++;
 		if (folder.parts.length > 0) result.folderParts.push(folder.parts);
 		hooks.log('INFO', 'list', folder.path, {bytes: entries.length, ms: Date.now() - started});
+		const mine: RemoteFile[] = [];
 		for (const entry of entries) {
 			// The child a probe already listed is entered from there.
 			if (entry.kind === 'directory' && entry.name === probed) probed = undefined;
-			else addEntry(entry, folder.path, folder.parts, node, queue);
+			else addEntry(entry, folder.path, folder.parts, node, queue, mine);
 		}
+
+		ready.listed(mine);
 
 		if (queue.length === 0 && timeless.length > 0) {
 			queue.push({kind: 'mdtm', files: timeless});
@@ -158,6 +171,7 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 			const time = times[index]!;
 			if (typeof time === 'number') file.mtime = time;
 			else hooks.log('ERROR', 'mdtm', file.path, {ms: Date.now() - started, reply: replyText(time)});
+			ready.answered(file);
 		});
 	};
 
@@ -175,12 +189,14 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 		}
 
 		hooks.log('INFO', 'listing', root, {reply: mlsd ? 'MLSD' : useStat ? 'STAT (the control connection; LIST for the root)' : 'LIST'});
+		hooks.root?.(listing.entries.filter(entry => !entry.refused).map(entry => entry.name));
 		listed(rootFolder, listing, rootStarted, queue);
 	} catch (error) {
 		refused(rootFolder, error, rootStarted, queue);
 	}
 
-	await drain<Work>(pool, queue, async (work, slot, queue) => {
+	await flush();
+	const step = async (work: Work, slot: Slot, queue: Work[]) => {
 		if (work.kind === 'mdtm') {
 			await askTimes(work.files, slot);
 			return;
@@ -216,10 +232,18 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 			queue.push(...folders.slice(1).map(folder => ({kind: 'list' as const, folder})));
 			refused(work.folder, error, started, queue);
 		}
-	});
+	};
+
+	await drain<Work, unknown>(pool, queue, async (work, slot, queue) => {
+		await step(work, slot, queue);
+		await flush();
+	}, hooks.spare);
 
 	if (timeless.length > 0) {
-		await drain<Work>(pool, [{kind: 'mdtm', files: timeless}], async (work, slot) => askTimes((work as {files: RemoteFile[]}).files, slot));
+		await drain<Work, unknown>(pool, [{kind: 'mdtm', files: timeless}], async (work, slot) => {
+			await askTimes((work as {files: RemoteFile[]}).files, slot);
+			await flush();
+		}, hooks.spare);
 	}
 
 	// A file whose time the server would not give cannot be compared: it is left out with its reason.

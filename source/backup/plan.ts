@@ -18,7 +18,8 @@ export function sameVersion(stat: Pick<Stats, 'size' | 'mtimeMs'> | undefined, f
 }
 
 export type PlanInput = {
-	scan: ScanResult;
+	/** The files to plan: the whole scan's, or one folder's as the scan finds them (Latest only chooses within a folder). */
+	scan: Pick<ScanResult, 'files'>;
 	latestOnly: boolean;
 	versionPattern?: string;
 	/** The local copy at the file's place in the target, if any (a regular file). */

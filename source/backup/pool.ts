@@ -1,18 +1,30 @@
 /**
  * A pool of `connections` clients, each doing one request at a time, shared by listing and by
  * transfers. A fault worth retrying closes that client, waits with backoff and reconnects; a
- * `421` at connect time retires the slot and lowers the pool for the rest of the run.
+ * `421` at connect time retires the slot and lowers the pool for the rest of the run. Under
+ * `connections: auto` the pool grows and shrinks while the run goes (adapt.ts decides): a slot
+ * added is handed to the drains at work, one retired stops after its request.
  */
 import {CancelledError, PackratError, ftpCode, isTransient, replyText} from './errors.js';
 import type {RunEvent} from './events.js';
 import type {FtpClient} from './ftp/client.js';
 import {connect, connectFailure, type ServerConfig} from './remote.js';
 
-export type Slot = {index: number; client?: FtpClient; retired: boolean};
+export type Slot = {
+	index: number;
+	client?: FtpClient;
+	retired: boolean;
+	/** Retired by shrink, not by the server. */
+	leaving?: boolean;
+	/** Spare work a drain left running on this slot (a download started while the scan listed): the next drain waits for it. */
+	busy?: Promise<void>;
+};
 
 export type PoolOptions = {
 	config: ServerConfig;
 	size: number;
+	/** The most connections the pool may grow to (`auto`); the size when not given. */
+	max?: number;
 	retries: number;
 	signal: AbortSignal;
 	emit: (event: RunEvent) => void;
@@ -47,12 +59,22 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export class Pool {
 	readonly slots: Slot[];
 	listing: 'MLSD' | 'LIST' = 'LIST';
+	/** The most connections this run may have: `max`, lowered for good by a 421. */
+	ceiling: number;
+	/** The most connections live at once so far. */
+	peak: number;
+	private readonly added = new Set<(slot: Slot) => void>();
+	/** Connections being opened by grow, and whether the pool was closed (a late one is closed at once). */
+	private joining = 0;
+	private closed = false;
 	private readonly backoff: (attempt: number) => number;
 	// Removed in close(): a listener left on a combined AbortSignal keeps it, and this pool, alive (nodejs/node#55328).
 	private readonly onAbort = () => this.close();
 
 	constructor(private readonly options: PoolOptions) {
 		this.slots = Array.from({length: options.size}, (_, index) => ({index, retired: false}));
+		this.ceiling = Math.max(options.size, options.max ?? 0);
+		this.peak = options.size;
 		this.backoff = options.backoffMs ?? defaultBackoff;
 		options.signal.addEventListener('abort', this.onAbort, {once: true});
 	}
@@ -81,7 +103,8 @@ export class Pool {
 		} catch (error) {
 			if (ftpCode(error) === 421 && this.slots.some(other => other !== slot && !other.retired && other.client && !other.client.closed)) {
 				slot.retired = true;
-				this.options.emit({type: 'connections', connections: this.live, reason: replyText(error)});
+				this.ceiling = Math.min(this.ceiling, this.live);
+				this.options.emit({type: 'connections', connections: this.live, reason: `the server allows no more (${replyText(error)})`});
 			}
 
 			throw error;
@@ -121,6 +144,71 @@ export class Pool {
 		}
 	}
 
+	/** Hear of every slot added from now on (a drain starts a worker on it); returns the way to stop. */
+	onSlot(listener: (slot: Slot) => void): () => void {
+		this.added.add(listener);
+		return () => this.added.delete(listener);
+	}
+
+	/**
+	 * Open up to `count` more connections, never past the ceiling; each that logs in becomes a slot
+	 * handed to the drains at work. A `421` lowers the ceiling to what is open; any other failure
+	 * is left to a later window. Resolves with how many joined.
+	 */
+	async grow(count: number, reason: string): Promise<number> {
+		const wanted = Math.min(count, this.ceiling - this.live - this.joining);
+		if (wanted <= 0 || this.closed) return 0;
+		this.joining += wanted;
+		let refusal: string | undefined;
+		const joined = await Promise.all(Array.from({length: wanted}, async () => {
+			try {
+				const {client} = await connect(this.options.config, undefined, this.options.signal);
+				if (this.closed || this.live >= this.ceiling) {
+					client.close();
+					return 0;
+				}
+
+				const slot: Slot = {index: this.slots.length, client, retired: false};
+				this.slots.push(slot);
+				for (const listener of this.added) listener(slot);
+				return 1;
+			} catch (error) {
+				if (ftpCode(error) === 421) {
+					this.ceiling = Math.min(this.ceiling, this.live);
+					refusal = replyText(error);
+				}
+
+				return 0;
+			} finally {
+				this.joining--;
+			}
+		}));
+		const added = joined.reduce((sum: number, one) => sum + one, 0);
+		this.peak = Math.max(this.peak, this.live);
+		if (added > 0 || refusal) this.options.emit({type: 'connections', connections: this.live, reason: refusal ? `the server allows no more (${refusal})` : reason});
+		return added;
+	}
+
+	/** Retire up to `count` of the newest slots, never the last one: each stops after its request, and its client is closed. */
+	shrink(count: number, reason: string): number {
+		const live = this.slots.filter(slot => !slot.retired);
+		const retiring = live.slice(Math.max(1, live.length - count));
+		for (const slot of retiring) {
+			slot.retired = true;
+			slot.leaving = true;
+		}
+
+		if (retiring.length > 0) this.options.emit({type: 'connections', connections: this.live, reason});
+		return retiring.length;
+	}
+
+	/** A retired slot's worker is done with it: a slot that left (shrink) closes its client. */
+	release(slot: Slot): void {
+		if (!slot.leaving) return;
+		slot.client?.close();
+		slot.client = undefined;
+	}
+
 	/**
 	 * A slot that could not connect for a whole retry budget: retired while another connection
 	 * still works (its work goes back to the queue), else the server cannot be reached on any
@@ -141,6 +229,7 @@ export class Pool {
 	}
 
 	close(): void {
+		this.closed = true;
 		this.options.signal.removeEventListener('abort', this.onAbort);
 		for (const slot of this.slots) slot.client?.close();
 	}

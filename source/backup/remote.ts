@@ -4,7 +4,7 @@
  * fingerprint, from the settings or from the person answering the question.
  */
 import {isIP} from 'node:net';
-import type {TLSSocket, ConnectionOptions} from 'node:tls';
+import {createSecureContext, type TLSSocket, type ConnectionOptions} from 'node:tls';
 import {checkControlCertificate, checkDataCertificate, type Peer, type TrustDecider} from './certificates.js';
 import {PackratError, describeConnectError, replyText} from './errors.js';
 import {FtpClient} from './ftp/client.js';
@@ -31,7 +31,9 @@ function tlsOptions(config: ServerConfig): ConnectionOptions {
 	// The verdict is taken from socket.authorized, at once (certificates.ts), so that a pinned
 	// fingerprint can stand in for a chain the system does not know; the password waits for that
 	// verdict on the control connection, and a data connection is checked before it is read.
-	const options: ConnectionOptions = {rejectUnauthorized: false, host: config.host};
+	// One context for the control connection and all its data connections: Node would make one for
+	// each (OpenSSL's SSL_CTX_new: 0.25 ms of CPU a data connection over FTPS, measured on vsftpd).
+	const options: ConnectionOptions = {rejectUnauthorized: false, host: config.host, secureContext: createSecureContext()};
 	if (!isIP(config.host)) options.servername = config.host;
 	return options;
 }
@@ -50,7 +52,10 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 	// Data connections are held to the rule the control connection passed, with the fingerprint it passed by.
 	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
 	const verify = (socket: TLSSocket, port: number) => checkDataCertificate(socket, peer, port);
-	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls: tls && {...tls, verify}});
+	// vsftpd (its greeting names it, unless its administrator changed it) reads nothing from a data
+	// connection while it sends a file: packrat's side of a download's may close at once (DataTls).
+	const closeEarly = /^220 \(vsFTPd \d/.test(greeting.message);
+	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls: tls && {...tls, verify}, closeEarly});
 	let trusted: string | undefined;
 	try {
 		if (greeting.code !== 220) throw new FtpReplyError(greeting.code, greeting.message);

@@ -31,7 +31,19 @@ export type Renamed = {path: string; storedAs: string};
  */
 export function protectReserved(found: ScanResult, root: string): Renamed[] {
 	const entries: Array<{parts: string[]}> = [...found.files, ...found.skipped.filter(entry => !entry.refused)];
-	const top = new Set([...entries.map(entry => entry.parts[0]), ...found.folderParts.map(parts => parts[0])].map(name => name?.toLowerCase()));
+	const {rename, renamed} = reservedRenamer([...entries.map(entry => entry.parts[0]), ...found.folderParts.map(parts => parts[0])], root);
+	for (const entry of entries) entry.parts = rename(entry.parts);
+	found.folderParts = found.folderParts.map(rename);
+	return renamed();
+}
+
+/**
+ * The renaming of reserved names at the top, from the names there (the root's listing): a run
+ * that plans files as the scan finds them renames each before its plan. Renaming twice changes
+ * nothing (an alternative name is not reserved); `renamed` tells what was given another name.
+ */
+export function reservedRenamer(topNames: ReadonlyArray<string | undefined>, root: string): {rename: (parts: string[]) => string[]; renamed: () => Renamed[]} {
+	const top = new Set(topNames.map(name => name?.toLowerCase()));
 	const chosen = new Map<string, string>();
 	const alternative = (name: string) => {
 		let storedAs = chosen.get(name);
@@ -46,9 +58,7 @@ export function protectReserved(found: ScanResult, root: string): Renamed[] {
 	};
 
 	const rename = (parts: string[]) => (parts.length > 0 && isReserved(parts[0]!) ? [alternative(parts[0]!), ...parts.slice(1)] : parts);
-	for (const entry of entries) entry.parts = rename(entry.parts);
-	found.folderParts = found.folderParts.map(rename);
-	return [...chosen].map(([name, storedAs]) => ({path: joinRemote(root, name), storedAs}));
+	return {rename, renamed: () => [...chosen].map(([name, storedAs]) => ({path: joinRemote(root, name), storedAs}))};
 }
 
 /**

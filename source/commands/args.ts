@@ -14,14 +14,14 @@ type Spec =
 	| {type: 'boolean'}
 	| {type: 'string'}
 	/** `option`: the flag's name on the command line, where it is not the property's. */
-	| {type: 'number'; pattern: RegExp; must: string; max?: number; option?: string};
+	| {type: 'number'; pattern: RegExp; must: string; max?: number; option?: string; /** Words taken in place of a number (`auto`). */ words?: readonly string[]};
 
 export const flagSpecs = {
 	full: {type: 'boolean'},
 	incremental: {type: 'boolean'},
 	latestOnly: {type: 'boolean'},
 	folder: {type: 'string'},
-	connections: {type: 'number', pattern: /^\d{1,6}$/, must: 'a whole number'},
+	connections: {type: 'number', pattern: /^\d{1,6}$/, must: 'a whole number or auto', words: ['auto']},
 	json: {type: 'boolean'},
 	accept: {type: 'boolean'},
 	profile: {type: 'string'},
@@ -42,7 +42,7 @@ export type Flags = {
 	incremental?: boolean;
 	latestOnly?: boolean;
 	folder?: string;
-	connections?: number;
+	connections?: number | 'auto';
 	json: boolean;
 	/** `packrat guard --accept`. */
 	accept?: boolean;
@@ -119,7 +119,7 @@ export function usageOf(command: string | undefined): string | undefined {
 /** The value of a flag that takes one, checked; throws a UsageError. */
 function valueOf(name: Name, value: string): string | number {
 	const spec: Spec = flagSpecs[name];
-	if (spec.type !== 'number') return value;
+	if (spec.type !== 'number' || spec.words?.includes(value)) return value;
 	if (!spec.pattern.test(value) || Number(value) > (spec.max ?? Infinity)) throw new UsageError(`--${optionOf(name)} must be ${spec.must} (got ${JSON.stringify(value)})`);
 	return Number(value);
 }

@@ -22,7 +22,8 @@ export type RunFlags = Overrides & {json: boolean; profile?: string};
 export function summaryLine(summary: Summary): string {
 	const {counts} = summary;
 	const word = outcomeNames[summary.outcome];
-	const figures = `${counts.downloaded} downloaded, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.skipped} skipped, ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}`;
+	const over = summary.connections ? ` over ${summary.connections} connection${summary.connections === 1 ? '' : 's'}` : '';
+	const figures = `${counts.downloaded} downloaded, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.skipped} skipped, ${bytes(summary.bytes)} in ${duration(summary.durationMs / 1000)}${over}`;
 	return `${word}: ${figures}${summary.reason ? ` — ${summary.reason}` : ''}`;
 }
 
@@ -34,7 +35,7 @@ function textLine(event: RunEvent, progress: Progress): string | undefined {
 		case 'connected':
 			return `Connected: ${event.connections} connection(s), ${event.tls ? 'TLS' : 'no TLS'}, listing with ${event.listing}`;
 		case 'connections':
-			return `The server allows fewer connections: going on with ${event.connections} (${event.reason})`;
+			return `Connections: ${event.connections} (${event.reason})`;
 		case 'estimate-failed':
 			return `The estimate is incomplete: ${event.reason}`;
 		case 'plan':

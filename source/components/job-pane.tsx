@@ -70,7 +70,7 @@ export function jobLines(state: JobPart, theme: Theme, now: number, width: numbe
 		{text: settings.mode === 'full' ? 'Full' : 'Incremental', bold: true},
 		`  ${g.dot}  Latest only: `,
 		{text: settings.latestOnly ? 'on' : 'off', bold: true},
-		`  ${g.dot}  ${settings.connections} connection${settings.connections === 1 ? '' : 's'}`,
+		`  ${g.dot}  ${settings.connections === 'auto' ? 'connections: auto' : `${settings.connections} connection${settings.connections === 1 ? '' : 's'}`}`,
 	];
 	return [title, source, folder, startAt, mode];
 }

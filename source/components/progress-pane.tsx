@@ -26,11 +26,16 @@ export function outcomeMark(summary: Summary, theme: Theme): Piece {
 	return mark(g.bad, outcomeNames.failed, 'bad');
 }
 
+/** ` · 16 connections`: the most a run had open at once, when it opened any. */
+export function connectionsUsed(summary: Summary, dot: string): string {
+	return summary.connections ? ` ${dot} ${summary.connections} connection${summary.connections === 1 ? '' : 's'}` : '';
+}
+
 export function summaryLines(summary: Summary, theme: Theme, width: number, title?: string): Piece[][] {
 	const {counts} = summary;
 	const g = theme.glyph;
 	const lines: Piece[][] = [
-		[title ? {text: `${title} `, bold: true} : undefined, outcomeMark(summary, theme), ` ${g.dot} started ${when(new Date(summary.started))} ${g.dot} ${summary.mode === 'full' ? 'Full' : 'Incremental'}${summary.latestOnly ? ', latest only' : ''}`],
+		[title ? {text: `${title} `, bold: true} : undefined, outcomeMark(summary, theme), ` ${g.dot} started ${when(new Date(summary.started))} ${g.dot} ${summary.mode === 'full' ? 'Full' : 'Incremental'}${summary.latestOnly ? ', latest only' : ''}${connectionsUsed(summary, g.dot)}`],
 		[
 			`${counts.downloaded} downloaded ${g.dot} ${counts.unchanged} unchanged ${g.dot} `,
 			{text: `${counts.failed} failed`, tone: counts.failed > 0 ? 'bad' : undefined},
@@ -43,6 +48,9 @@ export function summaryLines(summary: Summary, theme: Theme, width: number, titl
 	lines.push([{text: `into ${escapeControl(summary.target)}`, tone: 'muted'}]);
 	return lines;
 }
+
+/** Connections drawn each on a line of its own; under `connections: auto` there may be 16. */
+const slotLines = 8;
 
 export type ProgressLines = {head: Piece[]; body: Piece[][]; running: boolean};
 
@@ -74,7 +82,9 @@ function phaseLines(state: ProgressPart, theme: Theme, width: number): Omit<Prog
 			return {head: [{text: 'Connecting', bold: true}, ` to ${escapeControl(host)}${g.ellipsis}`, ...cancelling], body: retry};
 		case 'initializing': {
 			const {scan} = progress;
-			const body: Piece[][] = [[`${scan.folders} folders scanned ${g.dot} ${scan.files} files ${g.dot} ${bytes(scan.bytes)} found so far`], ...retry];
+			// Files already planned are downloaded while the scan lists on.
+			const early = progress.filesDone > 0 ? ` ${g.dot} ${progress.filesDone} downloaded already` : '';
+			const body: Piece[][] = [[`${scan.folders} folders scanned ${g.dot} ${scan.files} files ${g.dot} ${bytes(scan.bytes)} found so far${early}`], ...retry];
 			if (progress.estimateFailed) body.unshift([mark(g.warn, `The estimate is incomplete: ${escapeControl(progress.estimateFailed)}; the run goes on`, 'warn', false)]);
 			return {head: [{text: 'Initializing', bold: true}, ` ${g.dot} estimating the files and bytes to back up`, ...cancelling], body};
 		}
@@ -97,13 +107,14 @@ function phaseLines(state: ProgressPart, theme: Theme, width: number): Omit<Prog
 				...retry,
 			];
 			const slots = Object.entries(progress.slots).sort(([a], [b]) => Number(a) - Number(b));
-			for (const [slot, view] of slots) {
+			for (const [slot, view] of slots.slice(0, slotLines)) {
 				const share = view.size > 0 ? view.bytes / view.size : 1;
 				const tail = ` ${percent(share).padStart(4)} of ${bytes(view.size)}`;
 				const prefix = `#${Number(slot) + 1} ${g.cursor} `;
 				body.push([{text: prefix, tone: 'muted'}, fitStart(escapeControl(view.path), Math.max(8, width - prefix.length - tail.length - 1), g.ellipsis), tail]);
 			}
 
+			if (slots.length > slotLines) body.push([{text: `and ${slots.length - slotLines} more at work`, tone: 'muted'}]);
 			if (plan) body.push([{text: `${plan.files} files on the server ${g.dot} ${plan.unchanged} unchanged ${g.dot} ${plan.skipped} skipped`, tone: 'muted'}]);
 			return {head, body};
 		}

@@ -9,7 +9,7 @@ import type {Job} from '../backup/job.js';
 import type {Mode, Settings} from './keys.js';
 import {resolvePassword} from './password.js';
 
-export type Overrides = {mode?: Mode; latestOnly?: boolean; folder?: string; connections?: number};
+export type Overrides = {mode?: Mode; latestOnly?: boolean; folder?: string; connections?: number | 'auto'};
 
 export function defaultPort(settings: Settings): number {
 	return settings.server.port ?? (settings.server.tls === 'implicit' ? 990 : 21);

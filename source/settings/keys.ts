@@ -26,7 +26,8 @@ export type Settings = {
 	startAt: string;
 	repeat: string;
 	armed: boolean;
-	connections: number;
+	/** A number fixes it; `auto` starts at 4 and adapts (backup/adapt.ts). */
+	connections: number | 'auto';
 	keepSnapshots: number;
 	linkUnchanged: boolean;
 	versionPattern?: string;
@@ -51,6 +52,8 @@ export type KeySpec = {
 	min?: number;
 	max?: number;
 	values?: readonly string[];
+	/** Words an integer key also takes in place of a number (`auto`). */
+	words?: readonly string[];
 	/** Extra check for strings; returns an error text or undefined. */
 	check?: (value: string) => string | undefined;
 	secret?: boolean;
@@ -100,7 +103,7 @@ export const keySpecs: readonly KeySpec[] = [
 	{key: 'startAt', kind: 'string', accepts: 'a time as HH:MM (00:00 to 23:59)', default: '03:00', check: v => (startAtPattern.test(v) ? undefined : 'expected HH:MM')},
 	{key: 'repeat', kind: 'string', accepts: 'daily, every Nh, or a cron expression', default: 'daily', check: checkRepeat},
 	{key: 'armed', kind: 'boolean', accepts: 'true or false', default: false},
-	{key: 'connections', kind: 'integer', accepts: 'a whole number from 1 to 16', min: 1, max: 16, default: 4},
+	{key: 'connections', kind: 'integer', accepts: 'a whole number from 1 to 16, or auto', min: 1, max: 16, words: ['auto'], default: 'auto'},
 	{key: 'keepSnapshots', kind: 'integer', accepts: 'a whole number, 0 or more (0 keeps all)', min: 0, max: 100_000, default: 0},
 	{key: 'linkUnchanged', kind: 'boolean', accepts: 'true or false', default: false},
 	{key: 'versionPattern', kind: 'string', accepts: 'a regular expression with a named group (?<version>…)', check: checkVersionPattern},
@@ -141,6 +144,7 @@ export function parseValue(spec: KeySpec, raw: string): string | number | boolea
 	}
 
 	if (spec.kind === 'integer') {
+		if (spec.words?.includes(raw)) return raw;
 		if (!/^-?\d+$/.test(raw)) return fail();
 		const value = Number(raw);
 		if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) return fail();
@@ -157,7 +161,11 @@ type JsonSchema = Record<string, unknown>;
 
 function leafSchema(spec: KeySpec): JsonSchema {
 	if (spec.kind === 'boolean') return {type: 'boolean'};
-	if (spec.kind === 'integer') return {type: 'integer', minimum: spec.min, maximum: spec.max};
+	if (spec.kind === 'integer') {
+		const number = {type: 'integer', minimum: spec.min, maximum: spec.max};
+		return spec.words ? {anyOf: [number, {type: 'string', enum: [...spec.words]}]} : number;
+	}
+
 	if (spec.values) return {type: 'string', enum: [...spec.values]};
 	if (spec.key === 'startAt') return {type: 'string', pattern: startAtPattern.source};
 	if (spec.key === 'server.fingerprint') return {type: 'string', pattern: fingerprint.source};

@@ -60,7 +60,7 @@ export function withDefaults(stored: unknown): Settings {
 	return result as Settings;
 }
 
-type Schema = {type?: string; enum?: unknown[]; pattern?: string; minimum?: number; maximum?: number; properties?: Record<string, Schema>; additionalProperties?: boolean};
+type Schema = {anyOf?: Schema[]; type?: string; enum?: unknown[]; pattern?: string; minimum?: number; maximum?: number; properties?: Record<string, Schema>; additionalProperties?: boolean};
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -79,7 +79,7 @@ function typeOk(type: string, value: unknown): boolean {
 	}
 }
 
-const knownKeywords = new Set(['type', 'enum', 'pattern', 'minimum', 'maximum', 'properties', 'additionalProperties']);
+const knownKeywords = new Set(['anyOf', 'type', 'enum', 'pattern', 'minimum', 'maximum', 'properties', 'additionalProperties']);
 
 /** Where a stored file breaks the schema (`server/port`, as conf writes it) and what it breaks, in conf's words. */
 export type Violation = {path: string; says: string};
@@ -95,6 +95,7 @@ export function schemaViolation(schema: Schema, value: unknown, path = ''): Viol
 	}
 
 	const at = (says: string): Violation => ({path, says});
+	if (schema.anyOf && schema.anyOf.every(inner => schemaViolation(inner, value, path))) return at('must match a schema in anyOf');
 	if (schema.type !== undefined && !typeOk(schema.type, value)) return at(`must be ${schema.type}`);
 	if (schema.enum && !schema.enum.includes(value)) return at('must be equal to one of the allowed values');
 	if (typeof value === 'string' && schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return at(`must match pattern "${schema.pattern}"`);

@@ -14,6 +14,7 @@ import {protectReserved} from '../backup/reserved.js';
 import {SafeTree} from '../backup/local.js';
 import {acquireLock} from '../backup/lock.js';
 import {plan} from '../backup/plan.js';
+import {initialConnections} from '../backup/adapt.js';
 import {Pool, connectFirst} from '../backup/pool.js';
 import {prepareFolder} from '../backup/backup-folder.js';
 import {oneLine} from '../backup/errors.js';
@@ -63,7 +64,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifySummar
 		const first = await connectFirst(job.server);
 		const offered = chooseHash(await readFeatures(first.client));
 		const hashState = {method: offered, note: offered ? undefined : 'the server offers no hash command'};
-		pool = new Pool({config: job.server, size: job.connections, retries: job.retries, signal, backoffMs: options.backoffMs, emit(event) {
+		pool = new Pool({config: job.server, size: initialConnections(job.connections), retries: job.retries, signal, backoffMs: options.backoffMs, emit(event) {
 			if (event.type === 'retry' || event.type === 'connections') emit(event);
 		}});
 		await pool.open(first.client, first.mlsd);

@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {newCertificate} from '../../devtools/ftp-server/certificate.js';
 import {seedSample, writeTree} from '../../devtools/sample-data.js';
 import {startVsftpd, vsftpdMissing} from '../../devtools/vsftpd.js';
+import type {RunEvent} from '../../source/backup/events.js';
 import {runBackup} from '../../source/backup/run.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
 import {needTool, skipWithout} from '../helpers/tools.js';
@@ -58,4 +59,27 @@ describe.skipIf(skipWithout(missing, 'the vsftpd tests'))('against a real vsftpd
 			}
 		});
 	}
+
+	it('FTPS: a file vsftpd refuses (550 before its data connection) fails at once with its reason; the run goes on, nothing retried', async () => {
+		const source = await tempDir();
+		await writeTree(source, {'u/a.txt': {content: 'secret data'}, 'u/locked.txt': {content: 'not for you'}, 'u/z.txt': {content: 'last'}});
+		await openUp(source);
+		await chmod(join(source, 'u/locked.txt'), 0o600);
+		const certificate = await newCertificate();
+		const server = await startVsftpd(source, {tls: {mode: 'explicit', certificate}});
+		try {
+			const backup = await tempDir();
+			const events: RunEvent[] = [];
+			// Over TLS the data connection's handshake never comes for a refused file: waiting for it cost a timeout and a retry per attempt.
+			const job = makeJob(server, backup, {connections: 1, retries: 1, server: {host: '127.0.0.1', port: server.port, user: 'anonymous', password: 'x', tls: 'explicit', fingerprint: certificate.fingerprint, root: '/', timeoutMs: 3000}});
+			const summary = await runBackup({job, backoffMs: () => 10, onEvent: event => events.push(event)});
+			expect(summary.counts).toMatchObject({downloaded: 2, failed: 1});
+			expect(events.filter(event => event.type === 'retry')).toEqual([]);
+			expect(events.find(event => event.type === 'error' && event.path === '/u/locked.txt')).toMatchObject({message: expect.stringContaining('550')});
+			const held = await tree(backup);
+			expect(Object.keys(held).sort()).toEqual(['u/a.txt', 'u/z.txt']);
+		} finally {
+			await server.close();
+		}
+	});
 });

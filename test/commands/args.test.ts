@@ -14,6 +14,7 @@ describe('reading the command line', () => {
 		[['run', '--folder=/srv/b=c', '--connections=16'], ['run'], {folder: '/srv/b=c', connections: 16}],
 		[['run', '--folder', 'with space', '--profile', 'bench-small'], ['run'], {folder: 'with space', profile: 'bench-small'}],
 		[['run', '--connections', '0'], ['run'], {connections: 0}],
+		[['run', '--connections', 'auto'], ['run'], {connections: 'auto'}],
 		[[], [], {}],
 		[['--profile', 'bench-small'], [], {profile: 'bench-small'}],
 		[['--profile=work', '--no-ascii'], [], {profile: 'work'}],
@@ -40,8 +41,8 @@ describe('reading the command line', () => {
 		[['run', '--folder'], '--folder needs a value; see packrat --help'],
 		[['run', '--folder', '--json'], '--folder needs a value; see packrat --help'],
 		[['run', '--folder='], '--folder needs a value; see packrat --help'],
-		[['run', '--connections', '1.5'], '--connections must be a whole number (got "1.5")'],
-		[['run', '--connections', '0x10'], '--connections must be a whole number (got "0x10")'],
+		[['run', '--connections', '1.5'], '--connections must be a whole number or auto (got "1.5")'],
+		[['run', '--connections', '0x10'], '--connections must be a whole number or auto (got "0x10")'],
 	])('refuses %j in one line', (argv, message) => {
 		expect(() => readArgs(argv)).toThrow(message);
 	});

@@ -37,7 +37,7 @@ describe('packrat run and config', () => {
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(/^Connecting…$/m);
 		expect(result.stdout).toMatch(/^Found 2 files \(6 B\) in 2 folders: 1 to download \(3 B\), 0 unchanged, 1 skipped$/m);
-		expect(result.stdout).toMatch(/^Done: 1 downloaded, 0 unchanged, 0 failed, 1 skipped, 3 B in 0:0\d$/m);
+		expect(result.stdout).toMatch(/^Done: 1 downloaded, 0 unchanged, 0 failed, 1 skipped, 3 B in 0:0\d over 4 connections$/m);
 		expect(await tree(join(home, 'backup'))).toEqual({'alice/Plan v2.dh': {text: 'two', mtime: Date.parse('2026-02-01T00:00:02Z') / 1000}});
 		const log = await readFile(join(home, 'backup', 'packrat-transfer.log'), 'utf8');
 		expect(log + result.stdout).not.toContain('hunter2');

@@ -40,7 +40,7 @@ describe('packrat run, Done with errors', () => {
 		expect(result.code).toBe(3);
 		expect(result.stderr).toBe('Error: /alice/lost.bin: 550 Cannot open that file.\n');
 		const backup = join(home, 'backup');
-		expect(result.stdout).toMatch(new RegExp(`^Done with errors: 2 downloaded, 0 unchanged, 1 failed, 0 skipped, 13 B in 0:0\\d — 1 file could not be fetched; see ${backup}/packrat-errors\\.log$`, 'm'));
+		expect(result.stdout).toMatch(new RegExp(`^Done with errors: 2 downloaded, 0 unchanged, 1 failed, 0 skipped, 13 B in 0:0\\d over 4 connections — 1 file could not be fetched; see ${backup}/packrat-errors\\.log$`, 'm'));
 		expect(await readFile(record, 'utf8')).toBe('partial 2 1\n');
 		expect(await tree(backup)).toEqual({
 			'alice/plan.txt': {text: 'the plan', mtime: modified.getTime() / 1000},

@@ -43,6 +43,27 @@ describe('the progress pane', () => {
 		expect(text(done)).toMatch(/■ Cancelled · started[\s\S]*40 downloaded · 2 unchanged · 0 failed · 1 skipped · 3\.4 MB in 0:12[\s\S]*cancelled by the user/);
 	});
 
+	it('shows the live count of connections, eight transfers and how many more, and the most connections in the summary', () => {
+		const events: RunEvent[] = [
+			{type: 'phase', phase: 'connecting', at: 0}, {type: 'connected', connections: 4, tls: false, listing: 'LIST'}, {type: 'phase', phase: 'backing-up', at: 0},
+			{type: 'plan', files: 20, bytes: 2000, toDownload: 20, bytesToDownload: 2000, unchanged: 0, skipped: 0},
+			{type: 'connections', connections: 14, reason: 'the transfers kept their pace: more connections'},
+		];
+		for (let slot = 0; slot < 14; slot++) events.push({type: 'file-start', slot, path: `/u/f${slot}.txt`, size: 100, offset: 0});
+		const shown = text(stateAfter(events));
+		expect(shown).toContain('Backing up · 14 connections, LIST');
+		expect(shown).toContain('#8 › /u/f7.txt');
+		expect(shown).not.toContain('#9 ›');
+		expect(shown).toContain('and 6 more at work');
+		const scanning = stateAfter([
+			{type: 'phase', phase: 'connecting', at: 0}, {type: 'phase', phase: 'initializing', at: 0}, {type: 'scan', folders: 3, files: 9, bytes: 2048},
+			{type: 'file-start', slot: 0, path: '/u/a.txt', size: 10, offset: 0}, {type: 'file-done', slot: 0, path: '/u/a.txt', status: 'downloaded', bytes: 10},
+		]);
+		expect(text(scanning)).toContain('3 folders scanned · 9 files · 2 kB found so far · 1 downloaded already');
+		const done = stateAfter([{type: 'phase', phase: 'connecting', at: 0}, {type: 'done', summary: summaryOf({connections: 14})}], false);
+		expect(text(done)).toMatch(/Done · started .* · Incremental · 14 connections/);
+	});
+
 	it('turns the spinner only while a run is going', async () => {
 		const running = stateAfter([{type: 'phase', phase: 'connecting', at: 0}]);
 		const t = await renderAt(<ProgressPane state={running} width={80} lines={4} />, {columns: 80, rows: 24});

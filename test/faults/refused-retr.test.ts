@@ -43,7 +43,9 @@ describe('a download refused while its data connection is refused too', () => {
 			expect(events.filter(event => event.type === 'retry')).toEqual([]);
 			expect(events.filter(event => event.type === 'error').map(event => event.type === 'error' && [event.path, event.message])).toEqual([['/locked.bin', '550 Permission denied.']]);
 			expect(await tree(backup)).toEqual({});
-			expect(passives).toBe(2);
+			// Asked once: the passive request behind each transfer (its port for the next) is no attempt of its own.
+			expect(server.commands.filter(command => command.startsWith('RETR'))).toHaveLength(1);
+			expect(passives).toBeLessThanOrEqual(3);
 		} finally {
 			await server.close();
 		}

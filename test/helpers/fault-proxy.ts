@@ -23,7 +23,7 @@ export type FaultProxy = {
 	restart(ms: number): void;
 	/** A listener on the proxy that forwards to the server's passive `serverPort`; resolves with its port. */
 	dataPort(serverPort: number): Promise<number>;
-	/** For a raw proxy, which cannot read them: a command line the server received. */
+	/** For a raw proxy, which cannot read them: a command line the server received (only data commands are kept). */
 	command(line: string): void;
 	close(): Promise<void>;
 };
@@ -159,9 +159,8 @@ export async function startFaultProxy(target: {port: number}, options: {raw?: bo
 		upstream.on('close', () => client.destroy());
 		client.on('close', () => upstream.destroy());
 		client.on('data', chunk => {
-			// Commands may come pipelined, several to a chunk: the last one is the one a data connection serves.
-			const lines = chunk.toString('latin1').split('\r\n').filter(Boolean);
-			if (lines.length > 0) proxy.command(lines.at(-1)!);
+			// Commands may come pipelined, several to a chunk (the next passive request behind a RETR).
+			for (const line of chunk.toString('latin1').split('\r\n')) proxy.command(line);
 			upstream.write(chunk);
 		});
 	});
@@ -185,7 +184,8 @@ export async function startFaultProxy(target: {port: number}, options: {raw?: bo
 		},
 		dataPort: openData,
 		command(line: string) {
-			plan.lastCommand = line.toUpperCase();
+			// The last data command is the one a data connection serves: a passive request asked behind it changes nothing.
+			if (dataCommand.test(line.toUpperCase())) plan.lastCommand = line.toUpperCase();
 		},
 		async close() {
 			for (const socket of sockets) socket.destroy();

@@ -14,7 +14,8 @@ describe('settings keys', () => {
 
 	it.each([
 		['server.port', '0', /server.port must be a whole number from 1 to 65535/],
-		['connections', '17', /connections must be a whole number from 1 to 16/],
+		['connections', '17', /connections must be a whole number from 1 to 16, or auto/],
+		['connections', 'Auto', /connections must be a whole number from 1 to 16, or auto/],
 		['mode', 'weekly', /mode must be incremental or full/],
 		['latestOnly', 'yes', /latestOnly must be true or false/],
 		['startAt', '25:00', /startAt must be a time as HH:MM/],
@@ -37,6 +38,9 @@ describe('settings keys', () => {
 		expect(parseValue(findKey('server.port')!, '2121')).toBe(2121);
 		expect(parseValue(findKey('latestOnly')!, 'true')).toBe(true);
 		expect(parseValue(findKey('maxDepth')!, '1000')).toBe(1000);
+		expect(parseValue(findKey('connections')!, 'auto')).toBe('auto');
+		expect(parseValue(findKey('connections')!, '16')).toBe(16);
+		expect(findKey('connections')!.default).toBe('auto');
 		expect(findKey('maxDepth')!.default).toBe(64);
 		expect(parseValue(findKey('repeat')!, 'every 6h')).toBe('every 6h');
 		expect(checkRepeat('0 3 * * 1-5')).toBeUndefined();

@@ -34,6 +34,7 @@ describe('reading settings without conf', () => {
 	const files: Array<[string, string]> = [
 		['empty object', '{}'],
 		['every key valid', JSON.stringify({server: {host: 'ftp.example.com', port: 2121, user: 'alice', password: 'x', tls: 'implicit', fingerprint: Array.from({length: 32}, () => 'AB').join(':'), root: '/data'}, backupFolder: '/srv/b', mode: 'full', latestOnly: true, startAt: '23:59', repeat: 'every 6h', armed: true, connections: 16, keepSnapshots: 3, linkUnchanged: true, versionPattern: '(?<version>\\d+)', retries: 0, timeoutSeconds: 3600, hooks: {afterRun: 'true'}})],
+		['connections auto', '{"connections": "auto"}'],
 		['a key conf keeps for itself, and one from a newer packrat', '{"__internal__": {"migrations": {"version": "1.0.0"}}, "someday": 1}'],
 		['port too high', '{"server": {"port": 65536}}'],
 		['port not whole', '{"server": {"port": 21.5}}'],
@@ -47,6 +48,8 @@ describe('reading settings without conf', () => {
 		['server null', '{"server": null}'],
 		['startAt out of range', '{"startAt": "25:00"}'],
 		['connections zero', '{"connections": 0}'],
+		['connections another word', '{"connections": "many"}'],
+		['connections auto as a number', '{"connections": "4"}'],
 		['keepSnapshots negative', '{"keepSnapshots": -1}'],
 		['latestOnly as text', '{"latestOnly": "true"}'],
 		['mode unknown', '{"mode": "weekly"}'],
@@ -67,8 +70,8 @@ describe('reading settings without conf', () => {
 
 	it('names the key and the file of a bad value, and reads a missing file as no settings', async () => {
 		await writeFile(join(folder, 'bad.json'), '{"connections": 99}');
-		expect(() => readSettings('bad')).toThrow(`the settings file ${join(folder, 'bad.json')} is damaged (connections must be a whole number from 1 to 16): fix it, or move it away to start afresh`);
-		expect(readSettings('none')).toMatchObject({server: {user: 'anonymous', tls: 'explicit', root: '/'}, connections: 4, hooks: {}});
+		expect(() => readSettings('bad')).toThrow(`the settings file ${join(folder, 'bad.json')} is damaged (connections must be a whole number from 1 to 16, or auto): fix it, or move it away to start afresh`);
+		expect(readSettings('none')).toMatchObject({server: {user: 'anonymous', tls: 'explicit', root: '/'}, connections: 'auto', hooks: {}});
 	});
 
 	it('refuses a schema keyword it does not check, rather than skipping it', () => {

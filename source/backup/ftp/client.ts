@@ -7,22 +7,36 @@
 import type {Socket} from 'node:net';
 import type {TLSSocket} from 'node:tls';
 import {parseFtpTime, parseListing, type ListedEntry} from '../listing-parse.js';
-import {ConnectionLost, Control, FtpReplyError, LimitError, type Reply} from './control.js';
+import {Control, FtpReplyError, LimitError, type Reply} from './control.js';
 import {Inflow, openData, passivePort, readData, type DataTls, type Pace} from './data.js';
 import {limits, listingReply, type ReplyLimit} from './limits.js';
 import {ListingText} from './listing-text.js';
+import {withoutCertificate} from './tls-session.js';
+import {aheadFreshMs, answersDuringTransfers, apart, brokenOrRefused, refusalOf, type Ahead} from './transfer-replies.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
 /** `tls`: the options of a protected data connection, with the check of its certificate (see DataTls). */
-export type ClientOptions = {host: string; timeoutMs: number; tls?: Omit<DataTls, 'session'>};
+export type ClientOptions = {
+	host: string;
+	timeoutMs: number;
+	tls?: Omit<DataTls, 'session' | 'closeAtOnce'>;
+	/** vsftpd: its TLS data connections may be closed on packrat's side as soon as a download's starts (DataTls). */
+	closeEarly?: boolean;
+};
 
 export class FtpClient {
 	/** `EPSV` until the server refuses it, then `PASV`; undefined until the first data connection. */
 	private passive?: 'EPSV' | 'PASV';
 	private listCommand: 'LIST -a' | 'LIST' = 'LIST -a';
+	/** The last transfer's time from its request to its first byte (ms); undefined when none came. */
+	firstByteMs?: number;
 	/** True once the data channel is protected (PROT P). */
 	protected = false;
+	/** The passive reply asked for behind the last transfer, for the next one. */
+	private ahead?: Promise<Ahead | undefined>;
+	/** `host:port` of the server, as transfer-replies.ts remembers servers by. */
+	private server?: string;
 	/** The read buffer of this client's plain data connections (one at a time). */
 	private readonly inflow = new Inflow();
 
@@ -107,7 +121,7 @@ export class FtpClient {
 	/** Download `path` from byte `offset`, handing each chunk to `take`. */
 	async retrieve(path: string, offset: number, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
 		if (offset > 0) await this.control.send(`REST ${offset}`);
-		await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs});
+		await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs}, true);
 	}
 
 	/** Protect the data channel once the control connection is TLS (PBSZ 0, PROT P). */
@@ -120,50 +134,44 @@ export class FtpClient {
 	}
 
 	/**
-	 * One command that answers over a data connection. The passive request and the command go
-	 * out together once the server is known to take EPSV or PASV; the data connection is opened
-	 * when the port comes back. Any failure but the server's refusal spends this control connection:
-	 * its final reply may come late or never.
+	 * One command that answers over a data connection (see `request` for what goes out with it);
+	 * the data connection is opened once the port is known. A refusal before the data connection
+	 * opens ends the wait for it. Any failure but the server's refusal spends this control
+	 * connection: its final reply may come late or never.
 	 */
-	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace): Promise<void> {
-		let portReply: Reply;
-		let final: Promise<Reply>;
-		if (this.passive) {
-			const [passive, answer] = this.control.sendAll([this.passive, command]);
-			final = answer!;
-			final.catch(() => undefined);
-			try {
-				portReply = await passive!;
-			} catch (error) {
-				await final.catch(() => undefined);
-				throw error;
-			}
-		} else {
-			portReply = await this.enterPassive();
-			final = this.control.send(command);
-			final.catch(() => undefined);
-		}
-
+	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace, download = false): Promise<void> {
+		const asked = performance.now();
+		this.firstByteMs = undefined;
+		const {port, final} = await this.request(command);
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
-		const tls = this.protected ? {...this.options.tls!, session: (this.control.socket as TLSSocket).getSession?.()} : undefined;
+		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
+		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session), closeAtOnce: download && this.options.closeEarly} : undefined;
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
+		const opening = new AbortController();
+		const cancel = () => opening.abort();
+		if (this.control.signal?.aborted) cancel();
+		this.control.signal?.addEventListener('abort', cancel, {once: true});
+		final.catch(() => opening.abort());
 		try {
-			socket = await openData(this.options.host, passivePort(portReply), this.options.timeoutMs, tls, inflow, this.control.signal);
+			socket = await openData(this.options.host, passivePort(port), this.options.timeoutMs, tls, inflow, opening.signal);
 		} catch (error) {
-			// A server that refuses the command (550) closes its port at once, often before this
-			// connection reaches it: its answer is then the reason, and the control connection is in step.
-			const answer = await answerSoon(final);
-			if (answer) throw answer;
+			// Refused (the server takes no connection for it, and may reset the one made): this control connection goes on.
+			const refusal = await refusalOf(final);
+			const stopped = refusal !== undefined && !this.control.signal?.aborted;
+			if (stopped && refusal instanceof FtpReplyError && !(refusal instanceof LimitError)) throw refusal;
 			// The server may wait for this connection a long time: this control connection is spent.
 			this.control.close();
-			throw error;
+			throw stopped ? refusal : error;
+		} finally {
+			this.control.signal?.removeEventListener('abort', cancel);
 		}
 
 		this.control.data = socket;
 		let received = 0;
 		const counted = (chunk: Buffer) => {
+			if (received === 0) this.firstByteMs = performance.now() - asked;
 			received += chunk.length;
 			return take(chunk);
 		};
@@ -194,6 +202,41 @@ export class FtpClient {
 		}
 	}
 
+	/**
+	 * Send `command` with what its data connection needs: the port asked for ahead by the last
+	 * transfer while it is fresh, else a passive request written with the command (EPSV and PASV
+	 * alone the first time, to learn which the server takes); and behind the command, unless the
+	 * server was seen answering during a transfer, the next transfer's passive request.
+	 */
+	private async request(command: string): Promise<{port: Reply; final: Promise<Reply>}> {
+		const ahead = await this.ahead;
+		this.ahead = undefined;
+		let port = ahead && Date.now() - ahead.at < aheadFreshMs ? ahead.reply : undefined;
+		if (!port && !this.passive) port = await this.enterPassive();
+		const asked = port ? [command] : [this.passive!, command];
+		const server = (this.server ??= `${this.options.host}:${this.control.socket.remotePort ?? ''}`);
+		const askAhead = !answersDuringTransfers(server);
+		const replies = this.control.sendAll(askAhead ? [...asked, this.passive!] : asked);
+		let final = replies[asked.length - 1]!;
+		if (askAhead) {
+			const split = apart(server, final, replies.at(-1)!);
+			final = split.final;
+			this.ahead = split.next;
+		}
+
+		final.catch(() => undefined);
+		if (!port) {
+			try {
+				port = await replies[0]!;
+			} catch (error) {
+				await final.catch(() => undefined);
+				throw error;
+			}
+		}
+
+		return {port, final};
+	}
+
 	private async enterPassive(): Promise<Reply> {
 		try {
 			const reply = await this.control.send('EPSV');
@@ -207,35 +250,4 @@ export class FtpClient {
 		this.passive = 'PASV';
 		return reply;
 	}
-}
-
-/** How long a failure reply waits for data already on its way over the data connection. */
-const dataGraceMs = 100;
-
-/** The server's failure reply to a command, if it comes within a moment. */
-async function answerSoon(final: Promise<Reply>): Promise<FtpReplyError | undefined> {
-	let timer: NodeJS.Timeout | undefined;
-	const answer = await Promise.race([
-		final.then(() => undefined, (error: unknown) => (error instanceof FtpReplyError ? error : undefined)),
-		new Promise<undefined>(resolve => (timer = setTimeout(() => resolve(undefined), dataGraceMs))),
-	]);
-	clearTimeout(timer);
-	return answer;
-}
-
-/**
- * What a failure reply to a transfer stands for. Before any data, a refusal (550: no such file).
- * Once data has come, the transfer breaking (a server that could not send the rest: vsftpd's 426,
- * ftp-srv's 551), which another attempt resumes: so a reply that comes before data the server sent
- * first waits a moment for the data connection to end, and its bytes to be counted.
- */
-async function brokenOrRefused(error: unknown, received: () => number, reading: Promise<void>): Promise<unknown> {
-	if (!(error instanceof FtpReplyError) || error instanceof LimitError) return error;
-	if (received() === 0) {
-		let timer: NodeJS.Timeout | undefined;
-		await Promise.race([reading.catch(() => undefined), new Promise(resolve => (timer = setTimeout(resolve, dataGraceMs)))]);
-		clearTimeout(timer);
-	}
-
-	return received() > 0 ? new ConnectionLost(`the transfer broke after ${received()} bytes: ${error.message}`) : error;
 }

@@ -48,7 +48,17 @@ export class Inflow {
  * TLS for a data connection: the control connection's options, its session to resume, and the
  * check of who answered (it throws to refuse the connection).
  */
-export type DataTls = ConnectionOptions & {session?: Buffer; verify: (socket: TLSSocket, port: number) => void};
+export type DataTls = ConnectionOptions & {
+	session?: Buffer;
+	verify: (socket: TLSSocket, port: number) => void;
+	/**
+	 * Send packrat's close_notify right after the handshake: a download's data connection carries
+	 * nothing from packrat, and vsftpd waits for it after sending the file before its 226 (one
+	 * round trip a file, saved when it is already there). Only for servers known not to read a
+	 * data connection while they send on it (client.ts).
+	 */
+	closeAtOnce?: boolean;
+};
 
 /**
  * Connect to the data port; TLS (resuming `session`) when `tls` is given, else reading into
@@ -64,7 +74,7 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 	// Half-open allowed: the server's end of the data is the end of the download, and readData then
 	// closes the socket at once (servers wait for that before their 226); ending it first, as a
 	// half-closed socket does by itself, would cost a shutdown call per file for nothing.
-	const {verify, ...options} = tls ?? {};
+	const {verify, closeAtOnce, ...options} = tls ?? {};
 	const socket = tls ? connectTls({...options, host, port}) : connectTcp({host, port, allowHalfOpen: true, ...(inflow ? {onread: inflow.onread} : {})});
 	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`, signal);
 	if (verify) {
@@ -78,6 +88,7 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 	}
 
 	socket.on('timeout', () => socket.destroy(new ConnectionLost(`the data connection stalled for ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT')));
+	if (closeAtOnce) socket.end();
 	return socket;
 }
 
@@ -118,7 +129,8 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 		const stop = () => {
 			clearInterval(judge);
 			clearTimeout(deadline);
-			if (inflow) inflow.handler = undefined;
+			// Only this reader's: a socket that closes late (after a refusal) must not take the next one's.
+			if (inflow?.handler === onChunk) inflow.handler = undefined;
 		};
 
 		const fail = (error: Error) => {
