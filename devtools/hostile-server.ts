@@ -36,6 +36,8 @@ export type HostileOptions = {
 	handlers?: Record<string, Handler>;
 	/** The greeting (default `220 hostile test server`), or a handler that writes its own. */
 	greeting?: string | Handler;
+	/** Plain data connections stay open for writing after the client ends its side (as vsftpd's); default: they end with it, as Node's. */
+	dataHalfOpen?: boolean;
 };
 
 /** One control connection, as a handler sees it. */
@@ -151,7 +153,7 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 			reply: line => session.socket.write(`${line}\r\n`),
 			raw: data => session.socket.write(data),
 			async listen() {
-				const server = createServer();
+				const server = createServer({allowHalfOpen: hostile.options.dataHalfOpen ?? false});
 				servers.add(server);
 				pending = new Promise<Socket>((resolve, reject) => {
 					server.once('connection', (data: Socket) => {

@@ -53,9 +53,9 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
 	const verify = (socket: TLSSocket, port: number) => checkDataCertificate(socket, peer, port);
 	// vsftpd (its greeting names it, unless its administrator changed it) reads nothing from a data
-	// connection while it sends a file: packrat's side of a download's may close at once (DataTls).
-	const closeEarly = /^220 \(vsFTPd \d/.test(greeting.message);
-	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls: tls && {...tls, verify}, closeEarly});
+	// connection while it sends a file: packrat's side of a download's may end at once (openData).
+	const endEarly = /^220 \(vsFTPd \d/.test(greeting.message);
+	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls: tls && {...tls, verify}, endEarly});
 	let trusted: string | undefined;
 	try {
 		if (greeting.code !== 220) throw new FtpReplyError(greeting.code, greeting.message);
