@@ -100,10 +100,12 @@ export class Pipe {
 			this.held += chunk.length;
 			if (this.held > windowBytes) from.pause();
 		});
-		from.on('end', () => this.push(performance.now() + link.oneWayMs, 'end'));
+		// An end or a reset crosses the link as a chunk does: never before the connection's handshake
+		// lets anything through (a client that ends its side at once must not open the server's side early).
+		from.on('end', () => this.push(this.schedule(performance.now(), 0), 'end'));
 		// A close without an end is a reset (or a failure): passed on as one. After an end, the other side closes by itself.
 		from.on('close', () => {
-			if (!from.readableEnded) this.push(performance.now() + link.oneWayMs, 'destroy');
+			if (!from.readableEnded) this.push(this.schedule(performance.now(), 0), 'destroy');
 		});
 	}
 

@@ -7,6 +7,7 @@
  */
 import {createServer, type AddressInfo, type Server, type Socket} from 'node:net';
 import {TLSSocket, createSecureContext, type SecureContext} from 'node:tls';
+import {keyShareGroups} from './hostile-server/client-hello.js';
 import {defaultHandlers} from './hostile-server/handlers.js';
 import {HostileTree, type TreeInput} from './hostile-server/tree.js';
 
@@ -36,6 +37,10 @@ export type HostileOptions = {
 	handlers?: Record<string, Handler>;
 	/** The greeting (default `220 hostile test server`), or a handler that writes its own. */
 	greeting?: string | Handler;
+	/** The TLS key-exchange groups the server takes (OpenSSL's `ecdhCurve`, e.g. `P-256` as vsftpd 3.0); default OpenSSL's. */
+	groups?: string;
+	/** Plain data connections stay open for writing after the client ends its side (as vsftpd's); default: they end with it, as Node's. */
+	dataHalfOpen?: boolean;
 };
 
 /** One control connection, as a handler sees it. */
@@ -74,6 +79,8 @@ export type HostileServer = {
 	accepted: number;
 	/** TLS sessions resumed on data connections, and data handshakes done in full. */
 	dataTls: {resumed: number; full: number};
+	/** The groups each TLS data connection's first ClientHello offered key shares for (client-hello.ts). */
+	dataKeyShares: number[][];
 	controlContext?: SecureContext;
 	/** The context of the next data connections; a test may swap it during a run (a certificate for RETR only). */
 	dataContext?: SecureContext;
@@ -91,9 +98,10 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 		return socket;
 	};
 
-	const controlContext = options.certificate ? createSecureContext(options.certificate) : undefined;
+	const context = (pem: Pem | undefined) => createSecureContext({...pem, ...(options.groups ? {ecdhCurve: options.groups} : {})});
+	const controlContext = options.certificate ? context(options.certificate) : undefined;
 	const fresh = options.dataSessions === 'fresh' && options.certificate;
-	const dataContext = options.dataCertificate || fresh ? createSecureContext(options.dataCertificate ?? options.certificate) : controlContext;
+	const dataContext = options.dataCertificate || fresh ? context(options.dataCertificate ?? options.certificate) : controlContext;
 	const handlers = {...defaultHandlers, ...options.handlers};
 	const listener = createServer(plain => {
 		hostile.accepted++;
@@ -110,6 +118,7 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 		commands: [],
 		accepted: 0,
 		dataTls: {resumed: 0, full: 0},
+		dataKeyShares: [],
 		controlContext,
 		dataContext,
 		async close() {
@@ -151,7 +160,7 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 			reply: line => session.socket.write(`${line}\r\n`),
 			raw: data => session.socket.write(data),
 			async listen() {
-				const server = createServer();
+				const server = createServer({allowHalfOpen: hostile.options.dataHalfOpen ?? false});
 				servers.add(server);
 				pending = new Promise<Socket>((resolve, reject) => {
 					server.once('connection', (data: Socket) => {
@@ -162,14 +171,23 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
 							return;
 						}
 
-						const tls = new TLSSocket(data, {isServer: true, secureContext: hostile.dataContext});
-						track(tls);
-						tls.once('secure', () => {
-							if (tls.isSessionReused()) hostile.dataTls.resumed++;
-							else hostile.dataTls.full++;
-							resolve(tls);
+						// The ClientHello is read first, for what it offers, and handed back for the handshake.
+						data.once('readable', () => {
+							const hello = data.read() as Buffer | null;
+							if (hello) {
+								hostile.dataKeyShares.push(keyShareGroups(hello));
+								data.unshift(hello);
+							}
+
+							const tls = new TLSSocket(data, {isServer: true, secureContext: hostile.dataContext});
+							track(tls);
+							tls.once('secure', () => {
+								if (tls.isSessionReused()) hostile.dataTls.resumed++;
+								else hostile.dataTls.full++;
+								resolve(tls);
+							});
+							tls.once('error', reject);
 						});
-						tls.once('error', reject);
 					});
 				});
 				pending.catch(() => undefined);

@@ -4,11 +4,12 @@
  * fingerprint, from the settings or from the person answering the question.
  */
 import {isIP} from 'node:net';
-import {createSecureContext, type TLSSocket, type ConnectionOptions} from 'node:tls';
+import {type TLSSocket, type ConnectionOptions} from 'node:tls';
 import {checkControlCertificate, checkDataCertificate, type Peer, type TrustDecider} from './certificates.js';
 import {PackratError, describeConnectError, replyText} from './errors.js';
 import {FtpClient} from './ftp/client.js';
 import {Control, FtpReplyError, LimitError} from './ftp/control.js';
+import {contextFor, learnGroup} from './ftp/tls-groups.js';
 
 export type TlsMode = 'none' | 'explicit' | 'implicit';
 
@@ -33,7 +34,8 @@ function tlsOptions(config: ServerConfig): ConnectionOptions {
 	// verdict on the control connection, and a data connection is checked before it is read.
 	// One context for the control connection and all its data connections: Node would make one for
 	// each (OpenSSL's SSL_CTX_new: 0.25 ms of CPU a data connection over FTPS, measured on vsftpd).
-	const options: ConnectionOptions = {rejectUnauthorized: false, host: config.host, secureContext: createSecureContext()};
+	// It offers the key-exchange group the server chose before first (tls-groups.ts).
+	const options: ConnectionOptions = {rejectUnauthorized: false, host: config.host, secureContext: contextFor(`${config.host}:${config.port}`)};
 	if (!isIP(config.host)) options.servername = config.host;
 	return options;
 }
@@ -53,9 +55,10 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
 	const verify = (socket: TLSSocket, port: number) => checkDataCertificate(socket, peer, port);
 	// vsftpd (its greeting names it, unless its administrator changed it) reads nothing from a data
-	// connection while it sends a file: packrat's side of a download's may close at once (DataTls).
-	const closeEarly = /^220 \(vsFTPd \d/.test(greeting.message);
-	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls: tls && {...tls, verify}, closeEarly});
+	// connection while it sends a file: packrat's side of a download's may end at once (openData).
+	const endEarly = /^220 \(vsFTPd \d/.test(greeting.message);
+	const dataTls = tls && {...tls, verify};
+	const client = new FtpClient(control, {host: config.host, timeoutMs: config.timeoutMs, tls: dataTls, endEarly});
 	let trusted: string | undefined;
 	try {
 		if (greeting.code !== 220) throw new FtpReplyError(greeting.code, greeting.message);
@@ -79,6 +82,9 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 		if (tls) {
 			trusted = await checkControlCertificate(client.socket as TLSSocket, peer, decide);
 			peer.fingerprint = trusted ?? config.fingerprint;
+			// A server that took another group than the one offered first: its data connections offer that one first.
+			const server = `${config.host}:${config.port}`;
+			if (learnGroup(server, client.socket as TLSSocket)) dataTls!.secureContext = contextFor(server);
 		}
 
 		await control.send('OPTS UTF8 ON').catch(ignoreReply);

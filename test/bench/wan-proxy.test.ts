@@ -86,6 +86,24 @@ describe('the WAN proxy of the benchmark', () => {
 		expect(proxy.link.stats.turns.control).toBe(3);
 	});
 
+	it('lets a client that ends its side at once reach the server no sooner than its handshake allows', async () => {
+		let reached = 0;
+		const server = await serve(socket => {
+			reached = performance.now();
+			socket.resume();
+			socket.on('end', () => socket.end('bye\r\n'));
+		});
+		const proxy = await proxyTo(server.port);
+		const started = performance.now();
+		const client = createConnection({host: proxy.host, port: proxy.port, allowHalfOpen: true});
+		cleanup.push(() => void client.destroy());
+		client.end();
+		expect(await line(client)).toBe('bye');
+		// SYN, SYN-ACK, ACK: the server hears of the connection one and a half RTT after the client's connect, its end with it.
+		expect(reached - started).toBeGreaterThanOrEqual(1.5 * rttMs - 1);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(2 * rttMs - 1);
+	});
+
 	it('passes the downlink at its rate, shared by all connections', async () => {
 		const size = 512 * 1024;
 		const sender = await serve(socket => socket.once('data', () => socket.end(Buffer.alloc(size, 7))));

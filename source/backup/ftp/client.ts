@@ -20,9 +20,9 @@ const withPath = (command: string, path: string) => (path === '' ? command : `${
 export type ClientOptions = {
 	host: string;
 	timeoutMs: number;
-	tls?: Omit<DataTls, 'session' | 'closeAtOnce'>;
-	/** vsftpd: its TLS data connections may be closed on packrat's side as soon as a download's starts (DataTls). */
-	closeEarly?: boolean;
+	tls?: Omit<DataTls, 'session'>;
+	/** vsftpd: a download's data connection may be ended on packrat's side as soon as it opens (openData's `endAtOnce`). */
+	endEarly?: boolean;
 };
 
 export class FtpClient {
@@ -145,7 +145,7 @@ export class FtpClient {
 		const {port, final} = await this.request(command);
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
 		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
-		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session), closeAtOnce: download && this.options.closeEarly} : undefined;
+		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session)} : undefined;
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
@@ -155,7 +155,7 @@ export class FtpClient {
 		this.control.signal?.addEventListener('abort', cancel, {once: true});
 		final.catch(() => opening.abort());
 		try {
-			socket = await openData(this.options.host, passivePort(port), this.options.timeoutMs, tls, inflow, opening.signal);
+			socket = await openData(this.options.host, passivePort(port), this.options.timeoutMs, tls, inflow, opening.signal, download && this.options.endEarly);
 		} catch (error) {
 			// Refused (the server takes no connection for it, and may reset the one made): this control connection goes on.
 			const refusal = await refusalOf(final);

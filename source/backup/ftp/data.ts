@@ -48,24 +48,20 @@ export class Inflow {
  * TLS for a data connection: the control connection's options, its session to resume, and the
  * check of who answered (it throws to refuse the connection).
  */
-export type DataTls = ConnectionOptions & {
-	session?: Buffer;
-	verify: (socket: TLSSocket, port: number) => void;
-	/**
-	 * Send packrat's close_notify right after the handshake: a download's data connection carries
-	 * nothing from packrat, and vsftpd waits for it after sending the file before its 226 (one
-	 * round trip a file, saved when it is already there). Only for servers known not to read a
-	 * data connection while they send on it (client.ts).
-	 */
-	closeAtOnce?: boolean;
-};
+export type DataTls = ConnectionOptions & {session?: Buffer; verify: (socket: TLSSocket, port: number) => void};
 
 /**
  * Connect to the data port; TLS (resuming `session`) when `tls` is given, else reading into
  * `inflow`'s buffer. A TLS connection is checked by `tls.verify` as soon as its handshake is
  * done, before anything reads it; one that fails is destroyed unread. `signal` gives up at once.
+ *
+ * `endAtOnce`: end packrat's side (TLS close_notify, then FIN) as soon as the connection is open
+ * (and checked). A download's data connection carries nothing from packrat, and vsftpd waits for
+ * packrat's end after sending a file before its 226: one round trip a file, saved when the end is
+ * already there. Only for servers known not to read a data connection while they send on it
+ * (remote.ts): one that takes the end for an abort would cut the file (then caught by its size).
  */
-export async function openData(host: string, port: number, timeoutMs: number, tls?: DataTls, inflow?: Inflow, signal?: AbortSignal): Promise<Socket | TLSSocket> {
+export async function openData(host: string, port: number, timeoutMs: number, tls?: DataTls, inflow?: Inflow, signal?: AbortSignal, endAtOnce = false): Promise<Socket | TLSSocket> {
 	if (inflow) {
 		inflow.handler = undefined;
 		inflow.early = [];
@@ -74,7 +70,7 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 	// Half-open allowed: the server's end of the data is the end of the download, and readData then
 	// closes the socket at once (servers wait for that before their 226); ending it first, as a
 	// half-closed socket does by itself, would cost a shutdown call per file for nothing.
-	const {verify, closeAtOnce, ...options} = tls ?? {};
+	const {verify, ...options} = tls ?? {};
 	const socket = tls ? connectTls({...options, host, port}) : connectTcp({host, port, allowHalfOpen: true, ...(inflow ? {onread: inflow.onread} : {})});
 	await ready(socket, tls ? 'secureConnect' : 'connect', timeoutMs, `the data connection to port ${port} was not opened`, signal);
 	if (verify) {
@@ -88,7 +84,7 @@ export async function openData(host: string, port: number, timeoutMs: number, tl
 	}
 
 	socket.on('timeout', () => socket.destroy(new ConnectionLost(`the data connection stalled for ${Math.round(timeoutMs / 1000)} s (timeout)`, 'ETIMEDOUT')));
-	if (closeAtOnce) socket.end();
+	if (endAtOnce) socket.end();
 	return socket;
 }
 
