@@ -5,10 +5,15 @@
  * told apart from an honest tree that merely repeats itself (`a/a/a`, with identical leaves) by
  * following the repetition down one path before calling it a loop.
  *
- * A folder's listing is fingerprinted (every entry: kind, name, MLSD `unique` id, and for a file
- * its size and time as the server wrote them), when it holds a folder: one without any cannot
- * list as an ancestor (every ancestor holds the folder below it), nor lead anywhere deeper.
- * A folder whose fingerprint equals an ancestor's is held, not entered, and
+ * A folder's listing is compared with its ancestors' by its fingerprint (every entry: kind, name,
+ * MLSD `unique` id, and for a file its size and time as the server wrote them), made only for
+ * two listings of one shape (as many entries, folders and unreadable lines), the rest cannot be
+ * alike: in an honest tree few are, so few fingerprints are ever made. A listing without a folder
+ * cannot be an ancestor's (every ancestor holds the folder below it), nor lead anywhere deeper;
+ * one with folders is kept by its node until its fingerprint is made, or its descendants are
+ * listed (the scan goes depth first, so that is the listings of the folders above the ones
+ * being listed), unless it is long: its fingerprint is made at once. A folder whose fingerprint
+ * equals an ancestor's is held, not entered, and
  * only the child that mirrors the path below that ancestor is listed (a probe); while each level
  * keeps repeating the level one period up, the probe goes on. The repetition is a loop once it
  * has held for `proofLevels` levels (at once when every entry carries a `unique` id, which no two
@@ -22,13 +27,22 @@ import {joinRemote} from './names.js';
 /** Folder levels below the root that are listed when the job sets no `maxDepth`. */
 export const defaultMaxDepth = 64;
 
-/** A listed folder as its descendants see it; no fingerprint when its listing holds no folder. */
-export type Ancestor = {path: string; depth: number; fingerprint?: string; parent?: Ancestor};
+/**
+ * A listed folder as its descendants see it: the shape of its listing, and the listing itself
+ * until its fingerprint is made (only for a listing that holds a folder: no other is compared).
+ */
+export type Ancestor = {path: string; depth: number; shape: Shape; listing?: Listing; fingerprint?: string; parent?: Ancestor};
+
+/** A listing longer than this is fingerprinted at once rather than kept (its subfolders can be many, and listed long after). */
+const keptEntries = 256;
+
+/** What two listings alike must have alike: their entries, the folders among them, their unreadable lines. */
+export type Shape = {entries: number; folders: number; unparsed: number};
 
 /** A listing as the scan holds it. */
 export type Listing = {entries: ListedEntry[]; unparsed: string[]};
 
-/** A folder to list: its ancestors' fingerprints, and the repetition it probes, if any. */
+/** A folder to list: its ancestors, and the repetition it probes, if any. */
 export type Folder = {path: string; parts: string[]; parent?: Ancestor; probe?: Suspicion};
 
 /** A listed folder to enter; `probed` names the child a probe listed already. */
@@ -62,12 +76,15 @@ function ordered(entries: ListedEntry[]): ListedEntry[] {
 // hash object per folder, cost more than the hashing.
 const sha256 = (crypto as {hash?: typeof crypto.hash}).hash ? (text: string) => crypto.hash('sha256', text, 'base64') : (text: string) => crypto.createHash('sha256').update(text).digest('base64');
 
-/**
- * The fingerprint of a listing that holds a folder; undefined for one that holds none, which no
- * ancestor's listing can equal.
- */
-function fingerprint(listing: Listing): string | undefined {
-	if (!listing.entries.some(entry => entry.kind === 'directory')) return undefined;
+/** A listing's shape, counted in one pass. */
+function shapeOf(listing: Listing): Shape {
+	let folders = 0;
+	for (const entry of listing.entries) if (entry.kind === 'directory') folders++;
+	return {entries: listing.entries.length, folders, unparsed: listing.unparsed.length};
+}
+
+/** The fingerprint of a listing. */
+function fingerprint(listing: Listing): string {
 	// A folder's own size and time are left out: servers make them up (4096, the time of the
 	// listing), and a repeated listing must be seen as one all the same. Each entry is preceded by
 	// its length, tabs between its fields: ids holding tabs could make two entries alike, which a
@@ -87,10 +104,26 @@ function identified(listing: Listing): boolean {
 	return listing.entries.length > 0 && listing.entries.every(entry => entry.id !== undefined && entry.id !== '');
 }
 
-/** The nearest ancestor whose listing had the same fingerprint. */
+/** A node's fingerprint, made the first time it is asked for; its listing is let go then. */
+function fingerprintOf(node: Ancestor): string {
+	if (node.fingerprint === undefined) {
+		node.fingerprint = fingerprint(node.listing!);
+		node.listing = undefined;
+	}
+
+	return node.fingerprint;
+}
+
+/** Whether two listed folders listed alike: of one shape (holding a folder), then of one fingerprint. */
+function alike(a: Ancestor, b: Ancestor): boolean {
+	const [x, y] = [a.shape, b.shape];
+	return x.folders > 0 && x.folders === y.folders && x.entries === y.entries && x.unparsed === y.unparsed && fingerprintOf(a) === fingerprintOf(b);
+}
+
+/** The nearest ancestor whose listing was the same. */
 function repeatedAncestor(node: Ancestor): Ancestor | undefined {
-	if (node.fingerprint === undefined) return undefined;
-	for (let at = node.parent; at; at = at.parent) if (at.fingerprint === node.fingerprint) return at;
+	if (node.shape.folders === 0) return undefined;
+	for (let at = node.parent; at; at = at.parent) if (alike(at, node)) return at;
 	return undefined;
 }
 
@@ -113,10 +146,14 @@ export class LoopWatch<Q> {
 	constructor(private readonly maxDepth: number, private readonly steps: LoopSteps<Q>) {}
 
 	listed(folder: Folder, listing: Listing, started: number, queue: Q): void {
-		const key = fingerprint(listing);
-		const held: Held = {folder, listing, node: {path: folder.path, depth: folder.parts.length, fingerprint: key, parent: folder.parent}, started};
+		const shape = shapeOf(listing);
+		const node: Ancestor = {path: folder.path, depth: folder.parts.length, shape, parent: folder.parent};
+		if (shape.folders > 0 && shape.entries > keptEntries) node.fingerprint = fingerprint(listing);
+		else if (shape.folders > 0) node.listing = listing;
+		const held: Held = {folder, listing, node, started};
 		if (folder.probe) {
-			if (key !== undefined && above(held.node, folder.probe.period)?.fingerprint === key) {
+			const repeated = above(node, folder.probe.period);
+			if (repeated && alike(repeated, node)) {
 				this.follow(folder.probe, held, queue);
 				return;
 			}

@@ -116,6 +116,22 @@ describe('a folder that lists as one of its ancestors', () => {
 		}
 	});
 
+	it('is not entered when the listing is long (259 entries), fingerprinted as soon as it is listed', async () => {
+		const long: TreeInput = {...files};
+		for (let index = 0; index < 256; index++) long[`/file ${index}.txt`] = {data: String(index), mtime: when};
+		const server = await startHostileServer({files: long, handlers: {LIST: listingAs(asTheRoot, false)}});
+		try {
+			const backup = await tempDir();
+			const summary = await cappedRun(server, makeJob(server, backup));
+			expect(summary.outcome).toBe('failed');
+			expect(listings(server)).toBeLessThan(40);
+			expect(await errorLog(backup)).toMatch(/\t\/alice\tlists as its ancestor \/ \(the same entries, repeated over 8 levels\): a loop, not entered\n/);
+			expect(Object.keys(await tree(backup))).toHaveLength(257);
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('is not entered when a folder is a link to an ancestor two levels up, the rest being backed up', async () => {
 		const server = await startHostileServer({files: {...files, '/alice/back/': ''}, handlers: {LIST: listingAs(throughBack, false)}});
 		try {
@@ -175,6 +191,28 @@ describe('an honest tree that repeats itself', () => {
 			}
 		});
 	}
+});
+
+describe('an honest tree whose levels are of one shape', () => {
+	// a/a/…/a, 12 levels, each holding one file and the next folder: every level lists as many
+	// entries and folders as the one above it, and differs only in its file's name and size.
+	const deep = 12;
+	const shaped: TreeInput = {};
+	for (let depth = 1; depth <= deep; depth++) shaped[`${'/a'.repeat(depth)}/level ${depth}.txt`] = {data: 'x'.repeat(depth), mtime: when};
+
+	it('is not taken for a loop: each level is compared by its entries, not only by how many there are', async () => {
+		const server = await startHostileServer({files: shaped});
+		try {
+			const backup = await tempDir();
+			const summary = await runBackup({job: makeJob(server, backup)});
+			expect(summary.reason).toBeUndefined();
+			expect(summary.outcome).toBe('success');
+			expect(Object.keys(await tree(backup))).toHaveLength(deep);
+			expect(listings(server)).toBe(deep + 1);
+		} finally {
+			await server.close();
+		}
+	});
 });
 
 describe('maxDepth', () => {
