@@ -6,6 +6,24 @@ const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 let oneDecimal: Intl.NumberFormat | undefined;
 
 /**
+ * `number` (not negative) with one decimal at most, cut: the shortest text that reads back as the
+ * number (String's, which is what Intl cuts too), cut after its first decimal. Only a number
+ * String writes with an exponent goes to Intl, whose first use costs about 9 ms of CPU (ICU's
+ * data), a tenth of a no-change rerun of 5,000 files.
+ */
+function cutToOneDecimal(number: number): string {
+	const text = String(number);
+	if (text.includes('e')) {
+		oneDecimal ??= new Intl.NumberFormat('en-US', {maximumFractionDigits: 1, roundingMode: 'trunc', useGrouping: false});
+		return oneDecimal.format(number);
+	}
+
+	const dot = text.indexOf('.');
+	if (dot < 0) return text;
+	return text[dot + 1] === '0' ? text.slice(0, dot) : text.slice(0, dot + 2);
+}
+
+/**
  * `169.2 MB`: decimal units, one decimal at most, cut rather than rounded (a figure never shows
  * more than is there). The same text as pretty-bytes with `maximumFractionDigits: 1`, which
  * test/format.test.ts checks over many values.
@@ -21,8 +39,7 @@ export function bytes(value: number): string {
 		exponent -= 1;
 	}
 
-	oneDecimal ??= new Intl.NumberFormat('en-US', {maximumFractionDigits: 1, roundingMode: 'trunc', useGrouping: false});
-	return `${value < 0 ? '-' : ''}${oneDecimal.format(number)} ${units[exponent]}`;
+	return `${value < 0 ? '-' : ''}${cutToOneDecimal(number)} ${units[exponent]}`;
 }
 
 export function rate(bytesPerSecond: number): string {

@@ -13,7 +13,7 @@ function* randoms(count: number, seed = 20_261_122): Generator<number> {
 
 describe('bytes', () => {
 	it('reads as pretty-bytes with one decimal at most', () => {
-		const values = [0, 1, 999, 1000, 1001, 999_949, 999_950, 999_999, 1_000_000, 16_849_999, 169_265_345, 999_999_999_999_999, 1e15, 2 ** 53, 1e30];
+		const values = [0, 1, 999, 1000, 1001, 999_949, 999_950, 999_999, 1_000_000, 16_849_999, 169_265_345, 999_999_999_999_999, 1e15, 2 ** 53, 1e30, 5e-7, 1e45];
 		for (const fraction of randoms(20_000)) {
 			// Every magnitude from bytes to petabytes, integers (byte counts) and fractions (rates).
 			const value = 10 ** (fraction * 16);

@@ -92,7 +92,9 @@ export function parseListing(text: string, mlsd: boolean): {entries: ListedEntry
 	const unparsed: Unparsed = [];
 	for (const raw of text.split('\n')) {
 		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-		if (/^[ \t]*$/.test(line) || (!mlsd && /^total \d+/.test(line))) continue;
+		// The first character tells most lines from a blank one or LIST's `total` line.
+		const first = line.charCodeAt(0);
+		if (Number.isNaN(first) || ((first === 32 || first === 9) && /^[ \t]*$/.test(line)) || (!mlsd && first === 116 && /^total \d+/.test(line))) continue;
 		const unix = mlsd ? undefined : unixListLine(line);
 		const entry = mlsd ? mlsdLine(line) : unix === undefined ? dosListLine(line) : unix;
 		if (entry === null) continue;

@@ -41,7 +41,10 @@ export type ScanHooks = {
 	log: (level: 'INFO' | 'WARN' | 'ERROR', event: string, path: string, detail?: {bytes?: number; ms?: number; reply?: string}) => void;
 	/** The names at the top of the tree, once the root is listed (before any `ready`). */
 	root?: (names: string[]) => void;
-	/** A folder's files, once the times of all of them are known (those the server gave none are left out, as in the result). */
+	/**
+	 * The files of the folders a step of the scan made whole: listed, and the times of all of them
+	 * known (those the server gave none are left out, as in the result). Awaited before the next step.
+	 */
 	ready?: (files: RemoteFile[]) => Promise<void>;
 	/** Work for a connection the listing leaves idle (the downloads planned so far); the listing comes first. */
 	spare?: Spare<unknown>;
@@ -78,8 +81,17 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 	let useStat = false;
 	let timeless: RemoteFile[] = [];
 
-	const ready = new ReadyFolders(hooks.ready);
-	const flush = async () => ready.flush();
+	// The folders one step made whole go to `ready` together once the step is done: a call per
+	// folder (1,601 in the bench's small set, most holding a few files) cost about 25 ms of CPU.
+	let whole: RemoteFile[][] = [];
+	const ready = new ReadyFolders(hooks.ready && (async (files: RemoteFile[]) => void whole.push(files)));
+	const flush = async () => {
+		await ready.flush();
+		if (whole.length === 0) return;
+		const files = whole.length === 1 ? whole[0]! : whole.flat();
+		whole = [];
+		await hooks.ready!(files);
+	};
 	const addEntry = (entry: ListedEntry, directory: string, parts: string[], node: Ancestor, queue: Work[], mine: RemoteFile[]) => {
 		const path = joinRemote(directory, entry.name);
 		const childParts = [...parts, entry.name];

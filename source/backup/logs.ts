@@ -64,22 +64,34 @@ export function transferLogPath(folder: string): string {
 	return join(folder, transferLogName);
 }
 
+/** Text with nothing to escape (no control character, no backslash): most paths, every empty field. */
+const plain = /^[^\u0000-\u001F\u007F-\u009F\\]*$/;
+
 /** A path for a log line: cut past `limits.logPath`, escaped. */
-const pathField = (path: string) => escapeControl(clip(path, limits.logPath));
+const pathField = (path: string) => (path.length <= limits.logPath && plain.test(path) ? path : escapeControl(clip(path, limits.logPath)));
 /** A reply, a reason or an unparsed line for a log line: cut past `limits.logField`, escaped. */
-const textField = (text: string) => escapeControl(clip(text, limits.logField));
+const textField = (text: string) => (text.length <= limits.logField && plain.test(text) ? text : escapeControl(clip(text, limits.logField)));
+
+/** A transfer log line after its time: level, event, remote path, bytes, ms, reply. */
+function logFields(level: Level, event: string, path: string, detail: LogDetail): string {
+	return `${level}\t${event}\t${pathField(path)}\t${detail.bytes ?? ''}\t${detail.ms ?? ''}\t${detail.reply === undefined ? '' : textField(detail.reply)}`;
+}
 
 /** A transfer log line: time, level, event, remote path, bytes, ms, reply. */
 export function formatLogLine(time: Date, level: Level, event: string, path: string, detail: LogDetail = {}): string {
-	return [time.toISOString(), level, event, pathField(path), detail.bytes ?? '', detail.ms ?? '', textField(detail.reply ?? '')].join('\t');
+	return `${time.toISOString()}\t${logFields(level, event, path, detail)}`;
 }
 
 /** Buffers lines and appends them in batches: a line per file must not cost a write per file. */
 export class RunLogs {
 	readonly transferPath: string;
 	readonly errorPath: string;
-	private buffer: string[] = [];
+	private buffer = '';
+	private lines = 0;
 	private written = 0;
+	/** The last line's time, and its text: lines come many to a millisecond. */
+	private lastMs = Number.NaN;
+	private lastTime = '';
 
 	constructor(folder: string, private readonly now: () => Date = () => new Date()) {
 		this.transferPath = transferLogPath(folder);
@@ -90,9 +102,15 @@ export class RunLogs {
 		}
 	}
 
-	transfer(level: Level, event: string, path: string, detail?: LogDetail): void {
-		this.buffer.push(formatLogLine(this.now(), level, event, path, detail));
-		if (this.buffer.length >= 200) this.flush();
+	transfer(level: Level, event: string, path: string, detail: LogDetail = {}): void {
+		const time = this.now();
+		if (time.getTime() !== this.lastMs) {
+			this.lastMs = time.getTime();
+			this.lastTime = time.toISOString();
+		}
+
+		this.buffer += `${this.lastTime}\t${logFields(level, event, path, detail)}\n`;
+		if (++this.lines >= 200) this.flush();
 	}
 
 	/** An error for the error pane: in the transfer log and in the error log. */
@@ -102,9 +120,10 @@ export class RunLogs {
 	}
 
 	flush(): void {
-		if (this.buffer.length === 0) return;
-		const text = `${this.buffer.join('\n')}\n`;
-		this.buffer = [];
+		if (this.lines === 0) return;
+		const text = this.buffer;
+		this.buffer = '';
+		this.lines = 0;
 		appendSafely(this.transferPath, text);
 		this.written += text.length;
 		if (this.written > maxLogBytes) {

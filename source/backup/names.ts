@@ -5,14 +5,21 @@
  */
 import {pad2} from '../format.js';
 
+/** A character that no name may hold: each has its own reason below. */
+const forbidden = /[/\0\r\n]/;
+
 /** Why a remote name is refused, or undefined when it is usable as one path component. */
 export function refuseName(name: string): string | undefined {
 	if (name === '') return 'the name is empty';
 	if (name === '.' || name === '..') return `the name is "${name}"`;
-	if (name.includes('/')) return 'the name holds a "/"';
-	if (name.includes('\0')) return 'the name holds a NUL byte';
-	if (/[\r\n]/.test(name)) return 'the name holds a line break, which no FTP command can carry';
-	if (Buffer.byteLength(name) > 255) return 'the name is longer than 255 bytes';
+	if (forbidden.test(name)) {
+		if (name.includes('/')) return 'the name holds a "/"';
+		if (name.includes('\0')) return 'the name holds a NUL byte';
+		return 'the name holds a line break, which no FTP command can carry';
+	}
+
+	// A UTF-16 unit is 3 bytes of UTF-8 at most: up to 85 of them need no counting.
+	if (name.length > 85 && Buffer.byteLength(name) > 255) return 'the name is longer than 255 bytes';
 	return undefined;
 }
 

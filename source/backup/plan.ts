@@ -53,17 +53,26 @@ export async function plan(input: PlanInput): Promise<PlannedFile[]> {
 		: undefined;
 	const isLatest = new Set([...(latest ?? [])].map(entry => entry.file));
 
+	/** What to do with a file whose local copy is not the same version. */
 	const decide = async (file: RemoteFile): Promise<PlannedFile> => {
-		if (sameVersion(await input.local(file), file)) return {file, action: 'unchanged'};
 		if (latest && !isLatest.has(file)) return {file, action: 'skip', reason: 'not the latest version of its project'};
 		if (input.previous && sameVersion(await input.previous(file), file)) return {file, action: 'link'};
 		return {file, action: 'download'};
 	};
 
-	// Local look-ups in batches: the disk answers several at once, and memory stays flat.
+	// Local look-ups in batches: the disk answers several at once, and memory stays flat. A batch
+	// found unchanged (every batch of a rerun) is planned without a promise for each file.
 	const planned: PlannedFile[] = [];
-	for (let start = 0; start < input.scan.files.length; start += 64) {
-		planned.push(...(await Promise.all(input.scan.files.slice(start, start + 64).map(decide))));
+	const {files} = input.scan;
+	for (let start = 0; start < files.length; start += 64) {
+		const batch = files.slice(start, start + 64);
+		const locals = await Promise.all(batch.map(input.local));
+		const same = batch.map((file, index) => sameVersion(locals[index], file));
+		if (same.every(Boolean)) {
+			for (const file of batch) planned.push({file, action: 'unchanged'});
+		} else {
+			planned.push(...(await Promise.all(batch.map(async (file, index): Promise<PlannedFile> => (same[index] ? {file, action: 'unchanged'} : decide(file))))));
+		}
 	}
 
 	return planned;

@@ -76,6 +76,20 @@ describe('the mass-change guard', () => {
 		expect(await snapshotsIn(backup)).toEqual([fourth.snapshot]);
 	});
 
+	it('judges a change against the record a run that found nothing changed left as it was', async () => {
+		const {source, backup, job} = await serve(120);
+		await runBackup({job: job(), now: day(1)});
+		const record = join(backup, '.packrat', 'last-scan.tsv');
+		const first = await stat(record);
+		const second = await runBackup({job: job(), now: day(2)});
+		expect(second.suspicious).toBeUndefined();
+		expect(await stat(record)).toMatchObject({ino: first.ino, mtimeMs: first.mtimeMs});
+		await writeTree(source, files(84, 2));
+		const third = await runBackup({job: job(), now: day(3)});
+		expect(third.suspicious).toMatchObject({total: 120, changed: 84, vanished: 0});
+		expect((await stat(record)).ino).not.toBe(first.ino);
+	});
+
 	it('flags a run that finds 60% of the files gone from the server', async () => {
 		const {source, backup, job} = await serve(120);
 		await runBackup({job: job({mode: 'full', keepSnapshots: 1}), now: day(1)});

@@ -77,6 +77,10 @@ describe('remote names', () => {
 		for (const name of ['.', '..', 'a/b', 'a\0b', 'a\nb', '']) expect(refuseName(name)).toBeDefined();
 		for (const name of [' x ', '-rf', 'a\tb', 'é', '#%$;&|', 'x'.repeat(255)]) expect(refuseName(name)).toBeUndefined();
 		expect(refuseName('é'.repeat(128))).toBeDefined();
+		// 255 bytes of UTF-8 at most, however few characters: 3-byte and 4-byte ones at the edge.
+		for (const name of ['€'.repeat(85), 'é'.repeat(127), `${'😀'.repeat(63)}abc`]) expect(refuseName(name)).toBeUndefined();
+		for (const name of ['€'.repeat(86), '😀'.repeat(64), `${'😀'.repeat(63)}abcd`]) expect(refuseName(name)).toBe('the name is longer than 255 bytes');
+		expect([refuseName('a/b\n'), refuseName('a\0b\r'), refuseName('a\rb')]).toEqual(['the name holds a "/"', 'the name holds a NUL byte', 'the name holds a line break, which no FTP command can carry']);
 	});
 
 	it('escapes control characters so a name cannot move the cursor or forge a line', () => {

@@ -39,9 +39,10 @@ async function cappedRun(server: HostileServer, job: Job, cap = 400): Promise<Su
 /**
  * A listing handler that lists `resolve(path)` instead of the folder asked for; with `unique`, each
  * entry carries the id of what it really is (as proftpd's dev and inode); with `restamp`, every
- * folder entry gets a time of its own on each listing, as servers that make folder times up do.
+ * folder entry gets a time of its own on each listing, as servers that make folder times up do;
+ * with `reorder`, every other listing comes in the reverse order.
  */
-function listingAs(resolve: (path: string) => string, mlsd: boolean, {unique = false, restamp = false} = {}): Handler {
+function listingAs(resolve: (path: string) => string, mlsd: boolean, {unique = false, restamp = false, reorder = false} = {}): Handler {
 	let served = 0;
 	return async (session, argument) => {
 		served++;
@@ -59,6 +60,7 @@ function listingAs(resolve: (path: string) => string, mlsd: boolean, {unique = f
 		const body = lines
 			.map(line => (restamp && /^(d|type=dir)/.test(line) ? line.replace(/Nov 20 2026|modify=20261120030000/, mlsd ? `modify=202611200300${minute}` : `Nov 20 03:${minute}`) : line))
 			.map((line, index) => (unique ? line.replace('; ', `;unique=${Buffer.from(resolve(`${path === '/' ? '' : path}/${names[index]}`)).toString('hex')}; `) : line));
+		if (reorder && served % 2 === 0) body.reverse();
 		await sendData(session, body.map(line => `${line}\r\n`).join(''));
 	};
 }
@@ -99,6 +101,36 @@ describe('a folder that lists as one of its ancestors', () => {
 			}
 		});
 	}
+
+	it('is not entered when the same listing comes in another order each time', async () => {
+		const server = await startHostileServer({files, handlers: {LIST: listingAs(asTheRoot, false, {reorder: true})}});
+		try {
+			const backup = await tempDir();
+			const summary = await cappedRun(server, makeJob(server, backup));
+			expect(summary.outcome).toBe('failed');
+			expect(listings(server)).toBeLessThan(40);
+			expect(await errorLog(backup)).toMatch(/\t\/alice\tlists as its ancestor \/ \(the same entries, repeated over 8 levels\): a loop, not entered\n/);
+			expect(await tree(backup)).toEqual({'top.txt': {text: 'top', mtime: when.getTime() / 1000}});
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('is not entered when the listing is long (259 entries), fingerprinted as soon as it is listed', async () => {
+		const long: TreeInput = {...files};
+		for (let index = 0; index < 256; index++) long[`/file ${index}.txt`] = {data: String(index), mtime: when};
+		const server = await startHostileServer({files: long, handlers: {LIST: listingAs(asTheRoot, false)}});
+		try {
+			const backup = await tempDir();
+			const summary = await cappedRun(server, makeJob(server, backup));
+			expect(summary.outcome).toBe('failed');
+			expect(listings(server)).toBeLessThan(40);
+			expect(await errorLog(backup)).toMatch(/\t\/alice\tlists as its ancestor \/ \(the same entries, repeated over 8 levels\): a loop, not entered\n/);
+			expect(Object.keys(await tree(backup))).toHaveLength(257);
+		} finally {
+			await server.close();
+		}
+	});
 
 	it('is not entered when a folder is a link to an ancestor two levels up, the rest being backed up', async () => {
 		const server = await startHostileServer({files: {...files, '/alice/back/': ''}, handlers: {LIST: listingAs(throughBack, false)}});
@@ -159,6 +191,28 @@ describe('an honest tree that repeats itself', () => {
 			}
 		});
 	}
+});
+
+describe('an honest tree whose levels are of one shape', () => {
+	// a/a/…/a, 12 levels, each holding one file and the next folder: every level lists as many
+	// entries and folders as the one above it, and differs only in its file's name and size.
+	const deep = 12;
+	const shaped: TreeInput = {};
+	for (let depth = 1; depth <= deep; depth++) shaped[`${'/a'.repeat(depth)}/level ${depth}.txt`] = {data: 'x'.repeat(depth), mtime: when};
+
+	it('is not taken for a loop: each level is compared by its entries, not only by how many there are', async () => {
+		const server = await startHostileServer({files: shaped});
+		try {
+			const backup = await tempDir();
+			const summary = await runBackup({job: makeJob(server, backup)});
+			expect(summary.reason).toBeUndefined();
+			expect(summary.outcome).toBe('success');
+			expect(Object.keys(await tree(backup))).toHaveLength(deep);
+			expect(listings(server)).toBe(deep + 1);
+		} finally {
+			await server.close();
+		}
+	});
 });
 
 describe('maxDepth', () => {
