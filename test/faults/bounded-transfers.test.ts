@@ -5,6 +5,7 @@ import {startHostileServer} from '../../devtools/hostile-server.js';
 import {flood, repeated, type Tally} from '../../devtools/hostile-server/flood.js';
 import {defaultHandlers, trickle} from '../../devtools/hostile-server/handlers.js';
 import {MiB, errorsOf, runWithin, unlocked} from '../helpers/bounded.js';
+import {connect} from '../../source/backup/remote.js';
 import {makeJob, tempDir, tree} from '../helpers/fixture.js';
 
 /** A job with a short idle timeout (its low-speed window and deadlines follow) and one retry. */
@@ -206,6 +207,27 @@ describe('a server cannot make a listing grow without bound', () => {
 			const refused = lines.find(line => line.includes('\tdownload\t/ok/two.txt'));
 			expect(refused?.split('\t')[6]).toMatch(/^550 (no ){340}… \(60,004 characters\)$/);
 			expect(Math.max(...lines.map(line => line.length))).toBeLessThan(1200);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('a slow disk is no fault of the server', () => {
+	it('a data connection packrat holds for the disk, longer than the timeout, is not given up', async () => {
+		const body = Buffer.alloc(3 * MiB, 7);
+		const server = await startHostileServer({files: {'/big.bin': {data: body, mtime: new Date('2026-11-20T03:00:00Z')}}});
+		try {
+			const {client} = await connect({host: server.host, port: server.port, user: 'u', password: 'p', tls: 'none', root: '/', timeoutMs: 300});
+			let got = 0;
+			let holds = 0;
+			// The disk stops twice for three times the timeout: the socket is paused by packrat, not idle by the server's fault.
+			await client.retrieve('/big.bin', 0, async chunk => {
+				got += chunk.length;
+				if (holds++ < 2) await new Promise(resolve => setTimeout(resolve, 900));
+			});
+			expect(got).toBe(body.length);
+			client.close();
 		} finally {
 			await server.close();
 		}

@@ -146,8 +146,11 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 				if (!pending) return true;
 				held = true;
 				heldInWindow = true;
+				// Paused for the disk, the socket is quiet by packrat's doing: no idle timeout until it reads again.
+				socket.setTimeout(0);
 				pending.then(() => {
 					held = false;
+					socket.setTimeout(pace.windowMs);
 					socket.resume();
 				}, fail);
 				return false;
