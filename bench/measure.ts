@@ -11,6 +11,8 @@ export type Measured = {
 	wallMs: number;
 	rssKiB?: number;
 	cpuMs?: number;
+	/** The system (kernel) part of cpuMs: copies into the page cache, page faults, socket reads. */
+	sysMs?: number;
 	exitCode: number;
 	/** Fraction of all CPUs busy in the second before the run (after waiting for a quiet moment). */
 	busyBefore?: number;
@@ -34,10 +36,11 @@ function field(text: string, name: string): number | undefined {
 }
 
 /** CPU (user+sys) and peak RSS from what `time -v` wrote; undefined where it says nothing. */
-export function gnuTimeFigures(text: string): {cpuMs?: number; rssKiB?: number} {
+export function gnuTimeFigures(text: string): {cpuMs?: number; sysMs?: number; rssKiB?: number} {
 	const user = field(text, 'User time \\(seconds\\)');
 	const system = field(text, 'System time \\(seconds\\)');
-	return {cpuMs: user === undefined || system === undefined ? undefined : (user + system) * 1000, rssKiB: field(text, 'Maximum resident set size \\(kbytes\\)')};
+	const known = user !== undefined && system !== undefined;
+	return {cpuMs: known ? (user + system) * 1000 : undefined, sysMs: known ? system * 1000 : undefined, rssKiB: field(text, 'Maximum resident set size \\(kbytes\\)')};
 }
 
 async function vmHwm(pid: number): Promise<number | undefined> {

@@ -77,7 +77,8 @@ export const percent = (fraction: number | undefined) => (fraction === undefined
 
 export function sampleLine(sample: Sample): string {
 	const rss = sample.rssKiB === undefined ? '' : `, peak RSS ${(sample.rssKiB / 1024).toFixed(0)} MiB`;
-	const cpu = sample.cpuMs === undefined ? '' : `, CPU ${(sample.cpuMs / 1000).toFixed(2)} s`;
+	const sys = sample.sysMs === undefined || sample.cpuMs === undefined ? '' : ` (user ${((sample.cpuMs - sample.sysMs) / 1000).toFixed(2)}, sys ${(sample.sysMs / 1000).toFixed(2)})`;
+	const cpu = sample.cpuMs === undefined ? '' : `, CPU ${(sample.cpuMs / 1000).toFixed(2)} s${sys}`;
 	const exit = sample.exitCode === 0 ? '' : `, EXIT ${sample.exitCode}`;
 	const server = sample.serverCpuMs === undefined ? '' : `, server CPU ${(sample.serverCpuMs / 1000).toFixed(2)} s`;
 	const machine = sample.busyDuring === undefined ? '' : `, machine ${percent(sample.busyBefore)} busy before, ${percent(sample.busyDuring)} during`;
