@@ -6,6 +6,7 @@ import {spawn} from 'node:child_process';
 import {existsSync, openSync, closeSync} from 'node:fs';
 import {readFile, rm} from 'node:fs/promises';
 import {machineBusy, waitForQuiet} from './quiet.js';
+import {warmMemory} from './warm.js';
 
 export type Measured = {
 	wallMs: number;
@@ -51,13 +52,17 @@ async function vmHwm(pid: number): Promise<number | undefined> {
 	}
 }
 
-/** Run `command`; its output goes to `logFile` (appended). `serverCpu` reads the FTP server's CPU so far. */
-export async function measure(run: Command, logFile: string, serverCpu?: () => Promise<number | undefined>): Promise<Measured> {
+/**
+ * Run `command`; its output goes to `logFile` (appended). `serverCpu` reads the FTP server's CPU
+ * so far; `warmBytes`: memory touched right before the start (see warm.ts).
+ */
+export async function measure(run: Command, logFile: string, serverCpu?: () => Promise<number | undefined>, warmBytes = 0): Promise<Measured> {
 	const useTime = existsSync(gnuTime);
 	const timeFile = `${logFile}.time`;
 	const [command, args] = useTime ? [gnuTime, ['-v', '-o', timeFile, run.command, ...run.args]] : [run.command, run.args];
 	const busyBefore = await waitForQuiet();
 	const serverBefore = await serverCpu?.();
+	warmMemory(warmBytes);
 	const busy = machineBusy();
 	const out = openSync(logFile, 'a');
 	const started = process.hrtime.bigint();

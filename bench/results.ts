@@ -142,7 +142,7 @@ function method(report: Report): string {
 		...(sets.has('large') ? ['pulls `large` into a fresh folder'] : []),
 	];
 	const rounds = steps.length > 0 ? `${report.rounds} round(s); in each round every tool ${steps.join(', then ')}; the order of the tools rotates each round; ` : '';
-	return `${rounds}every timed run goes into a fresh folder (reruns into their first pull's), with \`sync\` before it; nothing is deleted between timed runs except each checked \`large\` pull (ten files, so the page cache does not fill with them); 4 connections (packrat \`--connections 4\`, lftp \`mirror --parallel=4\`, rclone \`copy --transfers 4\` with its default 8 checkers); wall time of the whole process, node start-up included; peak RSS by ${report.rssMethod}.`;
+	return `${rounds}every timed run goes into a fresh folder (reruns into their first pull's), with \`sync\` before it and, right before it, the set's size plus 512 MiB of memory filled and freed (bench/warm.ts: this VM's host takes back idle free memory, and filling it again cost whichever tool came first up to 1.7 s of sys time a GB); nothing is deleted between timed runs except each checked \`large\` pull (ten files, so the page cache does not fill with them); 4 connections (packrat \`--connections 4\`, lftp \`mirror --parallel=4\`, rclone \`copy --transfers 4\` with its default 8 checkers); wall time of the whole process, node start-up included; peak RSS by ${report.rssMethod}.`;
 }
 
 export function render(report: Report): string {

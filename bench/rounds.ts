@@ -35,6 +35,8 @@ export type Target = {
 	serverCpu?: () => Promise<number | undefined>;
 	/** Share of the files hashed after every pull, every tool's; by default all of packrat's first pull, 5% of its rerun, none of the peers'. */
 	hash?: number;
+	/** Memory to touch right before each pull (bench/warm.ts): the set's size and room for the tool. */
+	warmBytes?: number;
 };
 
 export type RoundOptions = {
@@ -61,7 +63,7 @@ export async function timedPull(tool: Tool, target: Target, kind: Kind, round: n
 	await mkdir(dirname(dest), {recursive: true});
 	const logFile = join(logs, `${target.name}-${kind}-${tool.name}-r${round}.log`);
 	spawnSync('sync');
-	const measured = await measure(tool.pull(target.remote, dest), logFile, target.serverCpu);
+	const measured = await measure(tool.pull(target.remote, dest), logFile, target.serverCpu, target.warmBytes);
 	const isPackrat = tool.name.startsWith('packrat');
 	// packrat's copies are checked byte for byte; the peers' for files, sizes and times only (unless the target says otherwise).
 	const sample = target.hash ?? (!isPackrat ? 0 : target.source.tree.size > 20_000 ? 0.01 : kind === 'rerun' ? 0.05 : 1);
