@@ -6,11 +6,14 @@ import {spawn} from 'node:child_process';
 import {existsSync, openSync, closeSync} from 'node:fs';
 import {readFile, rm} from 'node:fs/promises';
 import {machineBusy, waitForQuiet} from './quiet.js';
+import {warmMemory} from './warm.js';
 
 export type Measured = {
 	wallMs: number;
 	rssKiB?: number;
 	cpuMs?: number;
+	/** The system (kernel) part of cpuMs: copies into the page cache, page faults, socket reads. */
+	sysMs?: number;
 	exitCode: number;
 	/** Fraction of all CPUs busy in the second before the run (after waiting for a quiet moment). */
 	busyBefore?: number;
@@ -34,10 +37,11 @@ function field(text: string, name: string): number | undefined {
 }
 
 /** CPU (user+sys) and peak RSS from what `time -v` wrote; undefined where it says nothing. */
-export function gnuTimeFigures(text: string): {cpuMs?: number; rssKiB?: number} {
+export function gnuTimeFigures(text: string): {cpuMs?: number; sysMs?: number; rssKiB?: number} {
 	const user = field(text, 'User time \\(seconds\\)');
 	const system = field(text, 'System time \\(seconds\\)');
-	return {cpuMs: user === undefined || system === undefined ? undefined : (user + system) * 1000, rssKiB: field(text, 'Maximum resident set size \\(kbytes\\)')};
+	const known = user !== undefined && system !== undefined;
+	return {cpuMs: known ? (user + system) * 1000 : undefined, sysMs: known ? system * 1000 : undefined, rssKiB: field(text, 'Maximum resident set size \\(kbytes\\)')};
 }
 
 async function vmHwm(pid: number): Promise<number | undefined> {
@@ -48,13 +52,17 @@ async function vmHwm(pid: number): Promise<number | undefined> {
 	}
 }
 
-/** Run `command`; its output goes to `logFile` (appended). `serverCpu` reads the FTP server's CPU so far. */
-export async function measure(run: Command, logFile: string, serverCpu?: () => Promise<number | undefined>): Promise<Measured> {
+/**
+ * Run `command`; its output goes to `logFile` (appended). `serverCpu` reads the FTP server's CPU
+ * so far; `warmBytes`: memory touched right before the start (see warm.ts).
+ */
+export async function measure(run: Command, logFile: string, serverCpu?: () => Promise<number | undefined>, warmBytes = 0): Promise<Measured> {
 	const useTime = existsSync(gnuTime);
 	const timeFile = `${logFile}.time`;
 	const [command, args] = useTime ? [gnuTime, ['-v', '-o', timeFile, run.command, ...run.args]] : [run.command, run.args];
 	const busyBefore = await waitForQuiet();
 	const serverBefore = await serverCpu?.();
+	warmMemory(warmBytes);
 	const busy = machineBusy();
 	const out = openSync(logFile, 'a');
 	const started = process.hrtime.bigint();

@@ -35,6 +35,8 @@ export type Target = {
 	serverCpu?: () => Promise<number | undefined>;
 	/** Share of the files hashed after every pull, every tool's; by default all of packrat's first pull, 5% of its rerun, none of the peers'. */
 	hash?: number;
+	/** Memory to touch right before each pull (bench/warm.ts): the set's size and room for the tool. */
+	warmBytes?: number;
 };
 
 export type RoundOptions = {
@@ -61,7 +63,7 @@ export async function timedPull(tool: Tool, target: Target, kind: Kind, round: n
 	await mkdir(dirname(dest), {recursive: true});
 	const logFile = join(logs, `${target.name}-${kind}-${tool.name}-r${round}.log`);
 	spawnSync('sync');
-	const measured = await measure(tool.pull(target.remote, dest), logFile, target.serverCpu);
+	const measured = await measure(tool.pull(target.remote, dest), logFile, target.serverCpu, target.warmBytes);
 	const isPackrat = tool.name.startsWith('packrat');
 	// packrat's copies are checked byte for byte; the peers' for files, sizes and times only (unless the target says otherwise).
 	const sample = target.hash ?? (!isPackrat ? 0 : target.source.tree.size > 20_000 ? 0.01 : kind === 'rerun' ? 0.05 : 1);
@@ -77,7 +79,8 @@ export const percent = (fraction: number | undefined) => (fraction === undefined
 
 export function sampleLine(sample: Sample): string {
 	const rss = sample.rssKiB === undefined ? '' : `, peak RSS ${(sample.rssKiB / 1024).toFixed(0)} MiB`;
-	const cpu = sample.cpuMs === undefined ? '' : `, CPU ${(sample.cpuMs / 1000).toFixed(2)} s`;
+	const sys = sample.sysMs === undefined || sample.cpuMs === undefined ? '' : ` (user ${((sample.cpuMs - sample.sysMs) / 1000).toFixed(2)}, sys ${(sample.sysMs / 1000).toFixed(2)})`;
+	const cpu = sample.cpuMs === undefined ? '' : `, CPU ${(sample.cpuMs / 1000).toFixed(2)} s${sys}`;
 	const exit = sample.exitCode === 0 ? '' : `, EXIT ${sample.exitCode}`;
 	const server = sample.serverCpuMs === undefined ? '' : `, server CPU ${(sample.serverCpuMs / 1000).toFixed(2)} s`;
 	const machine = sample.busyDuring === undefined ? '' : `, machine ${percent(sample.busyBefore)} busy before, ${percent(sample.busyDuring)} during`;

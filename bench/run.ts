@@ -17,6 +17,7 @@ import {runProfile} from './profile.js';
 import {render, type Report} from './results.js';
 import {runRounds, type Target} from './rounds.js';
 import {runScale} from './scale.js';
+import {runSlowDisk} from './slowdisk.js';
 import {startServer} from './servers.js';
 import {loadTools, type ToolName} from './tools.js';
 import {Source} from './verify.js';
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
 	const {parts} = options;
 	const names = [
 		...(parts.has('small') || parts.has('profile') || parts.has('window') ? ['small'] : []),
-		...(parts.has('large') ? ['large'] : []),
+		...(parts.has('large') || parts.has('slowdisk') ? ['large'] : []),
 		...(parts.has('scale') ? options.scaleSizes.map(scaleName) : []),
 		...(parts.has('wan') ? ['wan'] : []),
 	];
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
 		report.tools = tools.map(tool => tool.version);
 		const target = async (name: string): Promise<Target & {files: number}> => ({
 			name, remote: `/${name}`, source: await Source.load(sets.get(name)!.root), rerun: name !== 'large', files: sets.get(name)!.files, serverCpu: server.cpuMs,
+			warmBytes: sets.get(name)!.bytes + 512 * 1024 * 1024,
 		});
 
 		const timed = [...(parts.has('small') ? ['small'] : []), ...(parts.has('large') ? ['large'] : [])];
@@ -79,6 +81,10 @@ async function main(): Promise<number> {
 			const scaleTools = tools.filter(tool => options.scaleTools.includes(tool.name as ToolName));
 			const targets = await Promise.all(options.scaleSizes.map(count => target(scaleName(count))));
 			report.scale = await runScale(scaleTools, targets, work, log);
+		}
+
+		if (parts.has('slowdisk')) {
+			report.sections.push(await runSlowDisk({tools, target: await target('large'), work, rounds: options.rounds, limitMBps: options.diskMBps, log}));
 		}
 
 		if (parts.has('changes')) report.sections.push(await runChanges({repo, tools, work, seed: options.seed, prefer: options.server, log}));
