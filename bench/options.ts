@@ -2,7 +2,7 @@
 import {parseArgs} from 'node:util';
 import type {ToolName} from './tools.js';
 
-export const parts = ['small', 'large', 'scale', 'changes', 'profile', 'window', 'wan'] as const;
+export const parts = ['small', 'large', 'scale', 'changes', 'profile', 'window', 'ftps', 'wan'] as const;
 export type Part = (typeof parts)[number];
 
 export type Options = {
@@ -25,7 +25,7 @@ export type Options = {
 export const usage = `Usage: npm run bench  |  node dist/bench/run.js [options]
 
   --set LIST           parts to run, from ${parts.join(',')} (default: all)
-  --rounds N           timed rounds for small, large and wan (default 3)
+  --rounds N           timed rounds for small, large, ftps and wan (default 3)
   --rtt MS             wan: the emulated link's round-trip time (default 30); alone, without
                        --set, runs only the wan part and rewrites only its section of RESULTS.md
   --mbit N             wan: the emulated downlink's rate, shared by all connections (default 100)
