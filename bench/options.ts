@@ -2,7 +2,7 @@
 import {parseArgs} from 'node:util';
 import type {ToolName} from './tools.js';
 
-export const parts = ['small', 'large', 'scale', 'changes', 'profile', 'window', 'wan', 'slowdisk'] as const;
+export const parts = ['small', 'large', 'scale', 'changes', 'profile', 'window', 'ftps', 'wan', 'slowdisk'] as const;
 /** Parts run only when named: slowdisk makes a loop device and a throttle rule, as root. */
 const optional: readonly string[] = ['slowdisk'];
 export type Part = (typeof parts)[number];
@@ -29,7 +29,7 @@ export type Options = {
 export const usage = `Usage: npm run bench  |  node dist/bench/run.js [options]
 
   --set LIST           parts to run, from ${parts.join(',')} (default: all)
-  --rounds N           timed rounds for small, large and wan (default 3)
+  --rounds N           timed rounds for small, large, ftps and wan (default 3)
   --rtt MS             wan: the emulated link's round-trip time (default 30); alone, without
                        --set, runs only the wan part and rewrites only its section of RESULTS.md
   --mbit N             wan: the emulated downlink's rate, shared by all connections (default 100)

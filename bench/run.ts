@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {runChanges} from './changes.js';
+import {runLoopbackFtps} from './ftps.js';
 import {ensureSet} from './generate.js';
 import {scaleName, setSpec} from './layout.js';
 import {machine} from './machine.js';
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
 	process.umask(0o022);
 	const {parts} = options;
 	const names = [
-		...(parts.has('small') || parts.has('profile') || parts.has('window') ? ['small'] : []),
+		...(parts.has('small') || parts.has('profile') || parts.has('window') || parts.has('ftps') ? ['small'] : []),
 		...(parts.has('large') || parts.has('slowdisk') ? ['large'] : []),
 		...(parts.has('scale') ? options.scaleSizes.map(scaleName) : []),
 		...(parts.has('wan') ? ['wan'] : []),
@@ -92,6 +93,11 @@ async function main(): Promise<number> {
 		if (parts.has('window')) {
 			const packrat = tools.find(tool => tool.name === 'packrat')!;
 			report.sections.push(await measureWindow(repo, work, packrat, await target('small'), options.rounds, log));
+		}
+
+		if (parts.has('ftps')) {
+			if (server.kind === 'vsftpd') report.sections.push(await runLoopbackFtps({repo, work, sets: join(dataDir, 'sets'), plain: server, target: await target('small'), rounds: options.rounds, log}));
+			else report.sections.push('## Explicit FTPS on loopback\n\nLeft out: it needs vsftpd, and the benchmark runs on ftp-srv.');
 		}
 
 		if (parts.has('wan')) {
