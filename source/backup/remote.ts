@@ -5,7 +5,7 @@
  */
 import {isIP} from 'node:net';
 import {type TLSSocket, type ConnectionOptions} from 'node:tls';
-import {checkControlCertificate, checkDataCertificate, type Peer, type TrustDecider} from './certificates.js';
+import type {Peer, TrustDecider} from './certificates.js';
 import {PackratError, describeConnectError, replyText} from './errors.js';
 import {FtpClient} from './ftp/client.js';
 import {Control, FtpReplyError, LimitError} from './ftp/control.js';
@@ -50,10 +50,12 @@ export type ConnectResult = Connected & {trusted?: string};
  */
 export async function connect(config: ServerConfig, decide?: TrustDecider, signal?: AbortSignal): Promise<ConnectResult> {
 	const tls = config.tls === 'none' ? undefined : tlsOptions(config);
+	// The certificate checks are loaded only for TLS: a plain run never needs them.
+	const certificates = tls ? await import('./certificates.js') : undefined;
 	const {control, greeting} = await Control.open(config.host, config.port, config.timeoutMs, config.tls === 'implicit' ? tls : undefined, signal);
 	// Data connections are held to the rule the control connection passed, with the fingerprint it passed by.
 	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
-	const verify = (socket: TLSSocket, port: number) => checkDataCertificate(socket, peer, port);
+	const verify = (socket: TLSSocket, port: number) => certificates!.checkDataCertificate(socket, peer, port);
 	// vsftpd (its greeting names it, unless its administrator changed it) reads nothing from a data
 	// connection while it sends a file: packrat's side of a download's may end at once (openData).
 	const endEarly = /^220 \(vsFTPd \d/.test(greeting.message);
@@ -80,7 +82,7 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 		}
 
 		if (tls) {
-			trusted = await checkControlCertificate(client.socket as TLSSocket, peer, decide);
+			trusted = await certificates!.checkControlCertificate(client.socket as TLSSocket, peer, decide);
 			peer.fingerprint = trusted ?? config.fingerprint;
 			// A server that took another group than the one offered first: its data connections offer that one first.
 			const server = `${config.host}:${config.port}`;
