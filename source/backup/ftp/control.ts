@@ -44,14 +44,20 @@ export class Control {
 	/**
 	 * The deadline of the reply now awaited (the first waiter's): when it passes
 	 * (`performance.now()`) and its length in ms. One timer checks it when it fires and is set
-	 * again for what is left, so a reply costs a clock read, not a timer (`timerAt`: when it fires).
+	 * again for what is left, so a reply costs no timer (`timerAt`: when it fires).
 	 */
 	private deadlineAt = 0;
 	private deadlineMs = 0;
 	private timer?: NodeJS.Timeout;
 	private timerAt = 0;
 
-	private readonly onData = (chunk: string) => this.reader.read(chunk);
+	/** When the last chunk came (`performance.now()`): the replies in it were whole then, and the next one's deadline starts there. */
+	private readAt = 0;
+	private readonly onData = (chunk: string) => {
+		this.readAt = performance.now();
+		this.reader.read(chunk);
+	};
+
 	private readonly onError = (error: Error) => this.fail(error);
 	private readonly onClose = () => this.fail(new ConnectionLost('the server closed the connection'));
 	private readonly onTimeout = () => {
@@ -183,11 +189,11 @@ export class Control {
 	 * Start the deadline of the reply now awaited afresh. The timer is set only when none would
 	 * fire by then; one left running while nothing is awaited, or data flows, stops when it fires.
 	 */
-	private arm(): void {
+	private arm(now = performance.now()): void {
 		const head = this.waiting[0];
 		if (!head || this.dataSocket || this.closed) return;
 		this.deadlineMs = head.limit.deadline * this.timeoutMs;
-		this.deadlineAt = performance.now() + this.deadlineMs;
+		this.deadlineAt = now + this.deadlineMs;
 		if (!this.timer || this.timerAt > this.deadlineAt) this.setTimer(this.deadlineMs);
 	}
 
@@ -223,7 +229,7 @@ export class Control {
 			this.reader.seal();
 		}
 
-		this.arm();
+		this.arm(this.readAt);
 		// A refusal is shown and logged: a long one is cut (a listing by STAT is a success, whole).
 		if (code >= 400) waiter.reject(new FtpReplyError(code, clip(text)));
 		else waiter.resolve({code, message: text});
