@@ -183,8 +183,8 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 			const time = times[index]!;
 			if (typeof time === 'number') file.mtime = time;
 			else hooks.log('ERROR', 'mdtm', file.path, {ms: Date.now() - started, reply: replyText(time)});
-			ready.answered(file);
 		});
+		ready.answered(files);
 	};
 
 	// The root is listed over a data connection, as LIST always works; where the server also

@@ -23,10 +23,12 @@ export class ReadyFolders<RemoteFile extends Timed> {
 		for (const file of unknown) this.waiting.set(file, folder);
 	}
 
-	/** The MDTM of `file` was answered (a time, or a refusal). */
-	answered(file: RemoteFile): void {
-		const folder = this.waiting.get(file);
-		if (folder && this.waiting.delete(file) && --folder.left === 0) this.whole(folder.files);
+	/** The MDTMs of `files` were answered (a time, or a refusal): one call for a batch, not one a file. */
+	answered(files: RemoteFile[]): void {
+		for (const file of files) {
+			const folder = this.waiting.get(file);
+			if (folder && this.waiting.delete(file) && --folder.left === 0) this.whole(folder.files);
+		}
 	}
 
 	/** What `ready` does for the folders a step of the scan completed, awaited before the step counts as done. */

@@ -4,12 +4,11 @@
  * fingerprint, from the settings or from the person answering the question.
  */
 import {isIP} from 'node:net';
-import {type TLSSocket, type ConnectionOptions} from 'node:tls';
-import {checkControlCertificate, checkDataCertificate, type Peer, type TrustDecider} from './certificates.js';
+import type {ConnectionOptions, SecureContext, TLSSocket} from 'node:tls';
+import type {Peer, TrustDecider} from './certificates.js';
 import {PackratError, describeConnectError, replyText} from './errors.js';
 import {FtpClient} from './ftp/client.js';
 import {Control, FtpReplyError, LimitError} from './ftp/control.js';
-import {contextFor, learnGroup} from './ftp/tls-groups.js';
 
 export type TlsMode = 'none' | 'explicit' | 'implicit';
 
@@ -28,7 +27,7 @@ export type {TrustDecider} from './certificates.js';
 
 export type Connected = {client: FtpClient; mlsd: boolean; tls: boolean};
 
-function tlsOptions(config: ServerConfig): ConnectionOptions {
+function tlsOptions(config: ServerConfig, contextFor: (server: string) => SecureContext): ConnectionOptions {
 	// The verdict is taken from socket.authorized, at once (certificates.ts), so that a pinned
 	// fingerprint can stand in for a chain the system does not know; the password waits for that
 	// verdict on the control connection, and a data connection is checked before it is read.
@@ -49,11 +48,13 @@ export type ConnectResult = Connected & {trusted?: string};
  * once, in whatever step it is.
  */
 export async function connect(config: ServerConfig, decide?: TrustDecider, signal?: AbortSignal): Promise<ConnectResult> {
-	const tls = config.tls === 'none' ? undefined : tlsOptions(config);
+	// The certificate checks and the key-exchange groups are loaded only for TLS: a plain run never needs them.
+	const [certificates, groups] = config.tls === 'none' ? [] : await Promise.all([import('./certificates.js'), import('./ftp/tls-groups.js')]);
+	const tls = groups && tlsOptions(config, groups.contextFor);
 	const {control, greeting} = await Control.open(config.host, config.port, config.timeoutMs, config.tls === 'implicit' ? tls : undefined, signal);
 	// Data connections are held to the rule the control connection passed, with the fingerprint it passed by.
 	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
-	const verify = (socket: TLSSocket, port: number) => checkDataCertificate(socket, peer, port);
+	const verify = (socket: TLSSocket, port: number) => certificates!.checkDataCertificate(socket, peer, port);
 	// vsftpd (its greeting names it, unless its administrator changed it) reads nothing from a data
 	// connection while it sends a file: packrat's side of a download's may end at once (openData).
 	const endEarly = /^220 \(vsFTPd \d/.test(greeting.message);
@@ -80,11 +81,11 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 		}
 
 		if (tls) {
-			trusted = await checkControlCertificate(client.socket as TLSSocket, peer, decide);
+			trusted = await certificates!.checkControlCertificate(client.socket as TLSSocket, peer, decide);
 			peer.fingerprint = trusted ?? config.fingerprint;
 			// A server that took another group than the one offered first: its data connections offer that one first.
 			const server = `${config.host}:${config.port}`;
-			if (learnGroup(server, client.socket as TLSSocket)) dataTls!.secureContext = contextFor(server);
+			if (groups!.learnGroup(server, client.socket as TLSSocket)) dataTls!.secureContext = groups!.contextFor(server);
 		}
 
 		await control.send('OPTS UTF8 ON').catch(ignoreReply);

@@ -17,7 +17,7 @@ import {SafeTree, localStamp} from './local.js';
 import {acquireLock} from './lock.js';
 import {RunLogs} from './logs.js';
 import {plan, planEvent, type PlannedFile} from './plan.js';
-import {rescueOwnNames, reservedRenamer} from './reserved.js';
+import {isReserved, rescueOwnNames, reservedRenamer} from './reserved.js';
 import {Pool, checkRoot, connectFirst} from './pool.js';
 import {autoConnections, initialConnections} from './adapt.js';
 import {completeSnapshots, incompleteSuffix, newestWholeSnapshot, pruneSnapshots} from './snapshots.js';
@@ -93,7 +93,7 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 		await transfers.begin();
 		let reserved: ReturnType<typeof reservedRenamer> | undefined;
 		const planFolder = async (files: RemoteFile[]) => {
-			for (const file of files) file.parts = reserved?.rename(file.parts) ?? file.parts;
+			if (reserved) for (const file of files) file.parts = reserved.rename(file.parts);
 			await transfers!.add(await plan({
 				scan: {files},
 				latestOnly: job.latestOnly,
@@ -111,7 +111,8 @@ export async function runBackup(options: RunOptions): Promise<Summary> {
 				emit({type: 'scan', folders, files, bytes});
 			},
 			log: (level, event, path, detail) => logs.transfer(level, event, path, detail),
-			root: names => (reserved = reservedRenamer(names, job.server.root)),
+			// Every path starts with a name at the root: when none is packrat's own, no file is renamed.
+			root: names => (reserved = names.some(isReserved) ? reservedRenamer(names, job.server.root) : undefined),
 			ready: planFolder,
 			spare: transfers.spare as Spare<unknown>,
 		}, {maxDepth: job.maxDepth});

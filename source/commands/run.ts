@@ -9,7 +9,6 @@ import {jsonLine} from '../backup/names.js';
 import type {RunEvent, Summary} from '../backup/events.js';
 import {bytesNow, eta, idleProgress, reduce, type Progress} from '../backup/progress.js';
 import {runBackup} from '../backup/run.js';
-import {afterRun, beforeRun} from '../after-run.js';
 import {confirmWith, guardLine} from './guard.js';
 import {bytes, duration, outcomeNames, phaseNames, scanPhrase, transferPhrase} from '../format.js';
 import type {Overrides} from '../settings/job.js';
@@ -93,9 +92,12 @@ export async function runCommand(flags: RunFlags, raw: Out, signal: AbortSignal,
 		}
 	};
 
-	const alerts = beforeRun(settings.notify?.url, job);
+	// The alerts and the hook are loaded only when one is set: a run without them never needs their modules.
+	const hook = settings.hooks.afterRun?.trim() ? settings.hooks.afterRun : undefined;
+	const around = settings.notify?.url || hook ? await import('../after-run.js') : undefined;
+	const alerts = around?.beforeRun(settings.notify?.url, job);
 	const summary = await runBackup({job, signal, onEvent});
-	await afterRun(settings.hooks.afterRun, summary, job.backupFolder, alerts);
+	await around?.afterRun(hook, summary, job.backupFolder, alerts);
 	if (summary.outcome === 'success') return 0;
 	if (summary.outcome === 'partial') return 3;
 	if (summary.outcome === 'cancelled') return 130;

@@ -11,7 +11,6 @@ import {Control, FtpReplyError, LimitError, type Reply} from './control.js';
 import {Inflow, openData, passivePort, readData, type DataTls, type Pace} from './data.js';
 import {limits, listingReply, type ReplyLimit} from './limits.js';
 import {ListingText} from './listing-text.js';
-import {withoutCertificate} from './tls-session.js';
 import {aheadFreshMs, answersDuringTransfers, apart, brokenOrRefused, refusalOf, type Ahead} from './transfer-replies.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
@@ -33,6 +32,8 @@ export class FtpClient {
 	firstByteMs?: number;
 	/** True once the data channel is protected (PROT P). */
 	protected = false;
+	/** tls-session.ts's `withoutCertificate`, loaded by `protect`: a run without TLS never needs it. */
+	private withoutCertificate?: (session: Buffer) => Buffer;
 	/** The passive reply asked for behind the last transfer, for the next one. */
 	private ahead?: Promise<Ahead | undefined>;
 	/** `host:port` of the server, as transfer-replies.ts remembers servers by. */
@@ -128,6 +129,7 @@ export class FtpClient {
 	async protect(): Promise<void> {
 		// Never a protected data channel without the check of who answers on it.
 		if (!this.options.tls) throw new Error('protected data connections need the TLS options and the certificate check');
+		this.withoutCertificate ??= (await import('./tls-session.js')).withoutCertificate;
 		await this.control.send('PBSZ 0');
 		await this.control.send('PROT P');
 		this.protected = true;
@@ -145,7 +147,7 @@ export class FtpClient {
 		const {port, final} = await this.request(command);
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
 		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
-		const tls = this.protected ? {...this.options.tls!, session: session && withoutCertificate(session)} : undefined;
+		const tls = this.protected ? {...this.options.tls!, session: session && this.withoutCertificate!(session)} : undefined;
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;

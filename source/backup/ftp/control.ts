@@ -41,11 +41,23 @@ export class Control {
 	private readonly waiting: Waiter[] = [];
 	private failure?: Error;
 	private dataSocket?: Socket;
-	/** The deadline of the reply now awaited (the first waiter's), and its length in ms. */
+	/**
+	 * The deadline of the reply now awaited (the first waiter's): when it passes
+	 * (`performance.now()`) and its length in ms. One timer checks it when it fires and is set
+	 * again for what is left, so a reply costs no timer (`timerAt`: when it fires).
+	 */
+	private deadlineAt = 0;
+	private deadlineMs = 0;
 	private timer?: NodeJS.Timeout;
-	private timerMs = 0;
+	private timerAt = 0;
 
-	private readonly onData = (chunk: string) => this.reader.read(chunk);
+	/** When the last chunk came (`performance.now()`): the replies in it were whole then, and the next one's deadline starts there. */
+	private readAt = 0;
+	private readonly onData = (chunk: string) => {
+		this.readAt = performance.now();
+		this.reader.read(chunk);
+	};
+
 	private readonly onError = (error: Error) => this.fail(error);
 	private readonly onClose = () => this.fail(new ConnectionLost('the server closed the connection'));
 	private readonly onTimeout = () => {
@@ -53,8 +65,12 @@ export class Control {
 	};
 
 	private readonly onDeadline = () => {
+		this.timer = undefined;
 		const head = this.waiting[0];
-		if (head && !this.dataSocket) this.breakOff(new ConnectionLost(`${what(head)} was not whole in ${seconds(this.timerMs)} (deadline: ${head.limit.deadline} × the timeout)`, 'ETIMEDOUT'));
+		if (!head || this.dataSocket || this.closed) return; // Armed again by the next reply awaited, or the data connection's end.
+		const left = this.deadlineAt - performance.now();
+		if (left > 0) this.setTimer(left);
+		else this.breakOff(new ConnectionLost(`${what(head)} was not whole in ${seconds(this.deadlineMs)} (deadline: ${head.limit.deadline} × the timeout)`, 'ETIMEDOUT'));
 	};
 
 	private readonly onAbort = () => this.breakOff(cancelled());
@@ -170,21 +186,21 @@ export class Control {
 	}
 
 	/**
-	 * Start the deadline of the reply now awaited afresh: one timer, restarted for each reply, and
-	 * left to run out harmlessly while nothing is awaited or data flows.
+	 * Start the deadline of the reply now awaited afresh. The timer is set only when none would
+	 * fire by then; one left running while nothing is awaited, or data flows, stops when it fires.
 	 */
-	private arm(): void {
+	private arm(now = performance.now()): void {
 		const head = this.waiting[0];
 		if (!head || this.dataSocket || this.closed) return;
-		const ms = head.limit.deadline * this.timeoutMs;
-		if (this.timer && this.timerMs === ms) {
-			this.timer.refresh();
-			return;
-		}
+		this.deadlineMs = head.limit.deadline * this.timeoutMs;
+		this.deadlineAt = now + this.deadlineMs;
+		if (!this.timer || this.timerAt > this.deadlineAt) this.setTimer(this.deadlineMs);
+	}
 
+	private setTimer(ms: number): void {
 		clearTimeout(this.timer);
-		this.timerMs = ms;
-		this.timer = setTimeout(this.onDeadline, ms).unref();
+		this.timerAt = performance.now() + ms;
+		this.timer = setTimeout(this.onDeadline, Math.ceil(ms)).unref();
 	}
 
 	private attach(socket: Socket): void {
@@ -213,7 +229,7 @@ export class Control {
 			this.reader.seal();
 		}
 
-		this.arm();
+		this.arm(this.readAt);
 		// A refusal is shown and logged: a long one is cut (a listing by STAT is a success, whole).
 		if (code >= 400) waiter.reject(new FtpReplyError(code, clip(text)));
 		else waiter.resolve({code, message: text});
