@@ -8,7 +8,7 @@
 import {CancelledError, PackratError, ftpCode, isTransient, replyText} from './errors.js';
 import type {RunEvent} from './events.js';
 import type {FtpClient} from './ftp/client.js';
-import {connect, connectFailure, type ServerConfig} from './remote.js';
+import {connect, type ServerConfig} from './remote.js';
 
 export type Slot = {
 	index: number;
@@ -247,38 +247,5 @@ export class GaveUpError extends PackratError {
 	constructor(message: string) {
 		super(message, 'server');
 		this.name = 'GaveUpError';
-	}
-}
-
-/** First client of a run, with the connect failure turned into its one line; `signal` ends the connect at once. */
-export async function connectFirst(config: ServerConfig, decide?: Parameters<typeof connect>[1], signal?: AbortSignal) {
-	try {
-		return await connect(config, decide, signal);
-	} catch (error) {
-		if (signal?.aborted) throw new CancelledError();
-		throw connectFailure(error, config);
-	}
-}
-
-/**
- * Look at the root on the first client, before the other connections are made, so that a missing
- * root costs one login rather than one per connection. `CWD` is the cheap look; where the server
- * refuses it, the root's listing decides, as in the scan. Anything but a refusal of both is left to
- * the scan and its retries. A missing root closes the client and throws the settings fault.
- */
-export async function checkRoot(client: FtpClient, root: string, mlsd: boolean): Promise<void> {
-	try {
-		await client.cd(root);
-		return;
-	} catch (error) {
-		if ((ftpCode(error) ?? 0) < 500) return;
-	}
-
-	try {
-		await client.listText(root, mlsd);
-	} catch (error) {
-		if ((ftpCode(error) ?? 0) < 500) return;
-		client.close();
-		throw new PackratError(`the root path ${root} cannot be listed on the server (${replyText(error)}): check server.root`, 'config', 'server.root');
 	}
 }
