@@ -111,6 +111,8 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 		let held = false;
 		let heldInWindow = false;
 		const minimum = (limits.lowSpeedBytesPerSecond * pace.windowMs) / 1000;
+		/** The socket's idle timeout (set when it opened), off while packrat holds the socket. */
+		const idleMs = socket.timeout ?? 0;
 		const judge = setInterval(() => {
 			if (window < minimum && !held && !heldInWindow) {
 				fail(new ConnectionLost(`the data connection brought ${window} bytes in ${seconds(pace.windowMs)}, slower than ${sizeText(limits.lowSpeedBytesPerSecond)}/s (low-speed limit)`, 'ETIMEDOUT'));
@@ -150,7 +152,7 @@ export async function readData(socket: Socket, take: (chunk: Buffer) => void | P
 				socket.setTimeout(0);
 				pending.then(() => {
 					held = false;
-					socket.setTimeout(pace.windowMs);
+					socket.setTimeout(idleMs);
 					socket.resume();
 				}, fail);
 				return false;
