@@ -4,8 +4,8 @@
  * place holds; its files each come with their distinct versions (kept copies folded under their
  * file, hard-linked snapshot copies counted once), as `packrat versions` lists them.
  */
-import {scanFolder, toVersions, type Copy, type FileVersion} from './catalog.js';
-import {folderIn, placesOf, type Skipped} from './places.js';
+import {addCopies, byName, scanFolder, toVersions, type Copy, type FileVersion} from './catalog.js';
+import {foldersAt, type Skipped} from './places.js';
 
 export type BrowsedFile = {name: string; versions: FileVersion[]};
 
@@ -21,23 +21,18 @@ export type Browsed = {
 	skipped: Skipped[];
 };
 
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The folders and files directly in the backup's folder at `parts` (below the server root). */
 export async function browse(backup: string, parts: readonly string[]): Promise<Browsed> {
 	const skipped: Skipped[] = [];
 	const folders = new Set<string>();
 	const copies = new Map<string, Copy[]>();
-	let found = false;
-	for (const place of await placesOf(backup, skipped)) {
-		const folder = await folderIn(place, parts, skipped);
-		if (!folder) continue;
-		found = true;
+	const held = await foldersAt(backup, parts, skipped);
+	for (const {place, folder} of held) {
 		const scan = await scanFolder(place, folder, parts, skipped);
 		for (const name of scan.folders) folders.add(name);
-		for (const [name, list] of scan.files) copies.set(name, [...(copies.get(name) ?? []), ...list]);
+		for (const [name, list] of scan.files) addCopies(copies, name, list);
 	}
 
 	const files = [...copies].sort(([a], [b]) => byName(a, b)).map(([name, list]) => ({name, versions: toVersions(list)}));
-	return {parts: [...parts], missing: !found, folders: [...folders].sort(byName), files, skipped};
+	return {parts: [...parts], missing: held.length === 0, folders: [...folders].sort(byName), files, skipped};
 }

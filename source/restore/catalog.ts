@@ -8,7 +8,7 @@
  */
 import {join} from 'node:path';
 import {groupKept, ownersOf} from './kept.js';
-import {entriesOf, folderIn, isOutsideMirror, isOwnName, lstatOrNothing, placesOf, relativeWhere, type Place, type Skipped} from './places.js';
+import {entriesOf, folderIn, foldersAt, isOutsideMirror, isOwnName, lstatOrNothing, placesOf, relativeWhere, type Place, type Skipped} from './places.js';
 
 export type Where = 'current' | 'kept' | 'snapshot';
 
@@ -87,6 +87,14 @@ export function toVersions(copies: readonly Copy[]): FileVersion[] {
 	return versions;
 }
 
+/** Names in code-unit order, the same on every machine (no locale). */
+export const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Add `list` to the copies gathered under `key` from the places before. */
+export function addCopies(copies: Map<string, Copy[]>, key: string, list: readonly Copy[]): void {
+	copies.set(key, [...(copies.get(key) ?? []), ...list]);
+}
+
 /** Every version of the file at `parts` (below the server root), newest first. */
 export async function fileVersions(backup: string, parts: readonly string[]): Promise<FileCatalog> {
 	const skipped: Skipped[] = [];
@@ -130,26 +138,20 @@ export function folderTimes(files: ReadonlyMap<string, readonly FileVersion[]>):
 export async function folderVersions(backup: string, parts: readonly string[]): Promise<FolderCatalog | undefined> {
 	const skipped: Skipped[] = [];
 	const copies = new Map<string, Copy[]>();
-	let found = false;
-	for (const place of await placesOf(backup, skipped)) {
-		const top = await folderIn(place, parts, skipped);
-		if (!top) continue;
-		found = true;
+	const held = await foldersAt(backup, parts, skipped);
+	for (const {place, folder: top} of held) {
 		const stack: string[][] = [[]];
 		while (stack.length > 0) {
 			const below = stack.pop()!;
 			const scan = await scanFolder(place, join(top, ...below), [...parts, ...below], skipped);
-			for (const [name, list] of scan.files) {
-				const key = [...below, name].join('/');
-				copies.set(key, [...(copies.get(key) ?? []), ...list]);
-			}
+			for (const [name, list] of scan.files) addCopies(copies, [...below, name].join('/'), list);
 
 			for (const folder of scan.folders.sort().reverse()) stack.push([...below, folder]);
 		}
 	}
 
-	if (!found) return undefined;
-	const files = new Map([...copies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, list]) => [key, toVersions(list)]));
+	if (held.length === 0) return undefined;
+	const files = new Map([...copies].sort(([a], [b]) => byName(a, b)).map(([key, list]) => [key, toVersions(list)]));
 	return {kind: 'folder', parts: [...parts], files, times: folderTimes(files), skipped};
 }
 

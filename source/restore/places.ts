@@ -92,3 +92,14 @@ export async function folderIn(place: Place, parts: readonly string[], skipped: 
 
 	return path;
 }
+
+/** Every place that holds a folder at `parts` (below the server root), with that folder's path. */
+export async function foldersAt(backup: string, parts: readonly string[], skipped: Skipped[]): Promise<Array<{place: Place; folder: string}>> {
+	const held: Array<{place: Place; folder: string}> = [];
+	for (const place of await placesOf(backup, skipped)) {
+		const folder = await folderIn(place, parts, skipped);
+		if (folder) held.push({place, folder});
+	}
+
+	return held;
+}
