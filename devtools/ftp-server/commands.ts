@@ -5,7 +5,7 @@ import type {Socket} from 'node:net';
 import {TLSSocket, createSecureContext} from 'node:tls';
 import {ConnectionClass, registry, type Command, type Connection, type Handler, type HandlerArguments} from './internals.js';
 import {answerHash, hashFeatures, optsHash} from './hash.js';
-import {ftpTime, listLine, mlsdLine, readEntries, readEntry, type Entry} from './listing.js';
+import {ftpTime, listLine, statTime, mlsdLine, readEntries, readEntry, type Entry} from './listing.js';
 import {openPassive} from './passive.js';
 import {stateOf, type ServerState} from './state.js';
 
@@ -199,7 +199,7 @@ const mlst: TestHandler = async function ({command}, state) {
 const mdtm: TestHandler = async function ({command}) {
 	const stats = await statFile(this, command);
 	if (!stats) return this.reply(550, 'Could not get file modification time.');
-	return this.reply(213, ftpTime(stats.mtime));
+	return this.reply(213, ftpTime(statTime(stats)));
 };
 
 const size: TestHandler = async function ({command}) {

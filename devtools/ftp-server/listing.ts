@@ -36,7 +36,7 @@ export function listLine(entry: Entry, now: number = Date.now()): string {
 		OWNER.padEnd(8),
 		OWNER.padEnd(8),
 		String(stats.size).padStart(8),
-		listDate(stats.mtime, now),
+		listDate(statTime(stats), now),
 		name,
 	].join(' ');
 }
@@ -46,6 +46,12 @@ export function mlsdLine(entry: Entry, name: string = entry.name): string {
 	return `${facts(entry.stats)} ${name}`;
 }
 
+/**
+ * The time of `stats` as a server on disk gives it: from `mtimeMs`, not `mtime`, which Node
+ * rounds to the millisecond (a file at x.9996 s would be listed a second late, as no server does).
+ */
+export const statTime = (stats: Stats) => new Date(Math.floor(stats.mtimeMs));
+
 /** `YYYYMMDDHHMMSS` in UTC, truncated to the second. */
 export function ftpTime(date: Date): string {
 	const seconds = Math.floor(date.getTime() / 1000) * 1000;
@@ -53,7 +59,7 @@ export function ftpTime(date: Date): string {
 }
 
 function facts(stats: Stats): string {
-	const modify = `modify=${ftpTime(stats.mtime)};`;
+	const modify = `modify=${ftpTime(statTime(stats))};`;
 	if (stats.isDirectory()) return `type=dir;${modify}`;
 	if (stats.isSymbolicLink()) return `type=OS.unix=slink;${modify}`;
 	return `type=file;size=${stats.size};${modify}`;

@@ -132,7 +132,7 @@ export class SafeTree {
 	private async moveAside(path: string, directory: string, name: string): Promise<string | undefined> {
 		const stat = lstatNow(path);
 		if (!stat) return undefined;
-		const stamp = localStamp(stat.mtime);
+		const stamp = localStamp(new Date(Math.floor(stat.mtimeMs))); // Not stat.mtime: Node rounds it to the millisecond, a second late at x.9996 s.
 		const first = join(directory, keptName(name, stamp, 1));
 		for (let count = this.nextCount.get(first) ?? 1; count < maxCount; count++) {
 			const aside = keptName(name, stamp, count);

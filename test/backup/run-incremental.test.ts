@@ -1,4 +1,4 @@
-import {readFile, stat, writeFile, rm, readdir} from 'node:fs/promises';
+import {readFile, stat, writeFile, rm, readdir, utimes} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFtpServer, type FtpTestServer} from '../../devtools/ftp-server.js';
@@ -78,6 +78,21 @@ describe('incremental backup', () => {
 			});
 			const log = await readFile(join(backup, 'packrat-transfer.log'), 'utf8');
 			expect(log).toContain(`older copy kept as ${older}`);
+		} finally {
+			await own.close();
+		}
+	});
+
+	it('names an older copy by the second its mtime is in, not rounded up (a copy at x.9996 s is kept as second x)', async () => {
+		const root = await tempDir();
+		await writeTree(root, {'u/a.txt': {content: 'server', mtime: t('2026-11-20T03:00:00Z')}});
+		const own = await startFtpServer({root});
+		try {
+			const backup = await tempDir();
+			await writeTree(backup, {'u/a.txt': {content: 'held'}});
+			await utimes(join(backup, 'u/a.txt'), 1_790_000_000.9996, 1_790_000_000.9996);
+			expect((await runBackup({job: makeJob(own, backup)})).counts).toMatchObject({downloaded: 1});
+			expect(Object.keys(await tree(join(backup, 'u'))).sort()).toEqual([`a (${localStamp(new Date(1_790_000_000_000))}).txt`, 'a.txt']);
 		} finally {
 			await own.close();
 		}

@@ -124,6 +124,20 @@ describe('plain server', () => {
 		});
 	});
 
+	it('gives a file at x.9996 s as second x, as a server on disk does (Node rounds Stats.mtime to the millisecond)', async () => {
+		const edge = path.join(root, 'edge.txt');
+		await writeTree(root, {'edge.txt': {content: 'edge'}});
+		await utimes(edge, 1_700_000_000.9996, 1_700_000_000.9996);
+		try {
+			await withServer({mlsd: true}, async (_server, client) => {
+				expect((await client.send('MDTM edge.txt')).message).toBe('213 20231114221320');
+				expect((await client.send('MLST edge.txt')).message).toContain('modify=20231114221320;');
+			});
+		} finally {
+			await rm(edge);
+		}
+	});
+
 	it('answers MLST with the facts of one path', async () => {
 		await withServer({mlsd: true}, async (_server, client) => {
 			const reply = await client.send('MLST folder/notes.txt');
