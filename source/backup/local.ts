@@ -7,7 +7,7 @@
  */
 import {lstatSync, mkdirSync, type Stats} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
-import {join} from 'node:path';
+import {join, sep} from 'node:path';
 import {localParts} from '../format.js';
 import {DiskPace} from './disk-pace.js';
 import {PackratError} from './errors.js';
@@ -64,7 +64,8 @@ export class SafeTree {
 		let path = this.root;
 		for (const part of parts) {
 			const next = join(path, part);
-			if (!this.made.has(next)) {
+			// A folder `existing` found real this run is not made again (an mkdir failing EEXIST and an lstat, per folder, on every rerun).
+			if (!this.made.has(next) && this.seen.get(next) !== true) {
 				let making = this.making.get(next);
 				if (!making) {
 					making = this.makeFolder(next, path, part).finally(() => this.making.delete(next));
@@ -138,6 +139,7 @@ export class SafeTree {
 			const aside = keptName(name, stamp, count);
 			try {
 				await moveNoReplace(path, join(directory, aside), kindOf(stat), this.disk, this.pace);
+				this.forget(path);
 				this.nextCount.set(first, count + 1);
 				return aside;
 			} catch (error) {
@@ -158,6 +160,13 @@ export class SafeTree {
 			if (this.turns.get(directory) === done) this.turns.delete(directory);
 		});
 		return mine;
+	}
+
+	/** What was learnt of `path` and below it: a folder moved aside is no longer there. */
+	private forget(path: string): void {
+		const under = (known: string) => known === path || known.startsWith(path + sep);
+		for (const known of this.made) if (under(known)) this.made.delete(known);
+		for (const known of this.seen.keys()) if (under(known)) this.seen.delete(known);
 	}
 
 	private async makeFolder(next: string, parent: string, part: string): Promise<void> {
