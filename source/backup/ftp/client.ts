@@ -11,6 +11,7 @@ import {Control, FtpReplyError, LimitError, type Reply} from './control.js';
 import {Inflow, openData, passivePort, readData, type DataTls, type Pace} from './data.js';
 import {limits, listingReply, type ReplyLimit} from './limits.js';
 import {ListingText} from './listing-text.js';
+import {Stopper} from './ready.js';
 import {aheadFreshMs, answersDuringTransfers, apart, brokenOrRefused, refusalOf, type Ahead} from './transfer-replies.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
@@ -151,13 +152,13 @@ export class FtpClient {
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
-		const opening = new AbortController();
-		const cancel = () => opening.abort();
-		if (this.control.signal?.aborted) cancel();
-		this.control.signal?.addEventListener('abort', cancel, {once: true});
+		// Stopped by the control connection's end (a cancel, a fault: Control.breakOff) or a failed final reply.
+		const opening = new Stopper();
+		this.control.opening = opening;
+		if (this.control.closed) opening.abort();
 		final.catch(() => opening.abort());
 		try {
-			socket = await openData(this.options.host, passivePort(port), this.options.timeoutMs, tls, inflow, opening.signal, download && this.options.endEarly);
+			socket = await openData(this.options.host, passivePort(port), this.options.timeoutMs, tls, inflow, opening, download && this.options.endEarly);
 		} catch (error) {
 			// Refused (the server takes no connection for it, and may reset the one made): this control connection goes on.
 			const refusal = await refusalOf(final);
@@ -167,7 +168,7 @@ export class FtpClient {
 			this.control.close();
 			throw stopped ? refusal : error;
 		} finally {
-			this.control.signal?.removeEventListener('abort', cancel);
+			this.control.opening = undefined;
 		}
 
 		this.control.data = socket;

@@ -10,7 +10,7 @@ import {connect as connectTcp, type Socket} from 'node:net';
 import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
 import {ConnectionLost, FtpReplyError, LimitError, cancelled} from './faults.js';
 import {clip, replyLimit, type ReplyLimit} from './limits.js';
-import {ready, seconds} from './ready.js';
+import {ready, seconds, type Stopper} from './ready.js';
 import {ReplyReader} from './reply-reader.js';
 
 export {ConnectionLost, FtpReplyError, LimitError} from './faults.js';
@@ -39,6 +39,8 @@ export class Control {
 	);
 
 	private readonly waiting: Waiter[] = [];
+	/** A data connection being opened for this connection's transfer: stopped when this connection is broken off. */
+	opening?: Stopper;
 	private failure?: Error;
 	private dataSocket?: Socket;
 	/**
@@ -238,6 +240,7 @@ export class Control {
 	/** End the connection at once for `error` (a limit, a deadline, a cancel): every waiter gets it. */
 	private breakOff(error: Error): void {
 		this.fail(error);
+		this.opening?.abort();
 		this.dataSocket?.destroy();
 		this.socket.destroy();
 	}

@@ -7,7 +7,7 @@ import {connect as connectTcp, type Socket} from 'node:net';
 import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
 import {ConnectionLost, FtpReplyError, ready, type Reply} from './control.js';
 import {limits, sizeText} from './limits.js';
-import {seconds} from './ready.js';
+import {seconds, type Stop} from './ready.js';
 
 /** The port of a 229 (`(|||port|)`) or 227 (`(h1,h2,h3,h4,p1,p2)`) reply. */
 export function passivePort(reply: Reply): number {
@@ -61,7 +61,7 @@ export type DataTls = ConnectionOptions & {session?: Buffer; verify: (socket: TL
  * already there. Only for servers known not to read a data connection while they send on it
  * (remote.ts): one that takes the end for an abort would cut the file (then caught by its size).
  */
-export async function openData(host: string, port: number, timeoutMs: number, tls?: DataTls, inflow?: Inflow, signal?: AbortSignal, endAtOnce = false): Promise<Socket | TLSSocket> {
+export async function openData(host: string, port: number, timeoutMs: number, tls?: DataTls, inflow?: Inflow, signal?: Stop, endAtOnce = false): Promise<Socket | TLSSocket> {
 	if (inflow) {
 		inflow.handler = undefined;
 		inflow.early = [];
