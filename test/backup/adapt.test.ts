@@ -29,20 +29,36 @@ describe('connections: auto, the rule of one window', () => {
 		expect(decide(fresh, window(6, [60, 60, 60], 1000, 6)).change).toBe(0);
 	});
 
-	it('an addition that brought no more bytes: it waits five windows before the next', () => {
+	it('an addition that brought no more bytes is undone; the next try waits five windows, then ten after another that did not pay', () => {
 		let {state} = decide(fresh, window(4, [60, 60, 60], 400_000));
 		expect(state.before).toBe(400_000);
 		const flat = decide(state, window(6, [60, 60, 60], 405_000));
-		expect(flat.change).toBe(0);
+		expect(flat).toMatchObject({change: -2, undone: true});
 		state = flat.state;
 		const changes: number[] = [];
 		for (let step = 0; step < 5; step++) {
-			const next = decide(state, window(6, [60, 60, 60], 405_000));
+			const next = decide(state, window(4, [60, 60, 60], 405_000));
 			changes.push(next.change);
 			state = next.state;
 		}
 
-		expect(changes).toEqual([0, 0, 0, 0, 3]);
+		expect(changes).toEqual([0, 0, 0, 0, 2]);
+		expect(decide(state, window(6, [60, 60, 60], 410_000)).change).toBe(-2);
+		state = decide(state, window(6, [60, 60, 60], 410_000)).state;
+		expect(state.wait).toBe(10);
+	});
+
+	it('an addition that paid is kept, and the one after it comes at once', () => {
+		const {state} = decide(fresh, window(4, [60, 60, 60], 400_000));
+		const paid = decide(state, window(6, [60, 60, 60], 560_000));
+		expect(paid.change).toBe(3);
+		expect(paid.undone).toBeUndefined();
+	});
+
+	it('undoes only the connections that joined (an addition cut short by the ceiling or a refusal)', () => {
+		const {state} = decide(fresh, window(4, [60, 60, 60], 400_000));
+		expect(decide(state, window(5, [60, 60, 60], 400_000)).change).toBe(-1);
+		expect(decide(state, window(4, [60, 60, 60], 400_000)).change).toBe(0);
 	});
 
 	it("drops a quarter when the first bytes take twice as long as the best (the server's replies slowed), never below one", () => {
