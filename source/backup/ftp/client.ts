@@ -152,10 +152,10 @@ export class FtpClient {
 		// A TLS data connection reads into its own buffers; a plain one into this client's inflow.
 		const inflow = tls ? undefined : this.inflow;
 		let socket: Socket;
-		// Stopped by the control connection's end (a cancel, a fault: Control.breakOff) or a failed final reply.
+		// Stopped by a cancel (the control connection hears the run's signal) or a failed final reply.
 		const opening = new Stopper();
 		this.control.opening = opening;
-		if (this.control.closed) opening.abort();
+		if (this.control.signal?.aborted) opening.abort();
 		final.catch(() => opening.abort());
 		try {
 			socket = await openData(this.options.host, passivePort(port), this.options.timeoutMs, tls, inflow, opening, download && this.options.endEarly);

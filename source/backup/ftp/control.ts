@@ -39,7 +39,7 @@ export class Control {
 	);
 
 	private readonly waiting: Waiter[] = [];
-	/** A data connection being opened for this connection's transfer: stopped when this connection is broken off. */
+	/** A data connection being opened for this connection's transfer: stopped by a cancel (the run's signal). */
 	opening?: Stopper;
 	private failure?: Error;
 	private dataSocket?: Socket;
@@ -75,7 +75,10 @@ export class Control {
 		else this.breakOff(new ConnectionLost(`${what(head)} was not whole in ${seconds(this.deadlineMs)} (deadline: ${head.limit.deadline} × the timeout)`, 'ETIMEDOUT'));
 	};
 
-	private readonly onAbort = () => this.breakOff(cancelled());
+	private readonly onAbort = () => {
+		this.breakOff(cancelled());
+		this.opening?.abort();
+	};
 
 	private constructor(socket: Socket | TLSSocket, readonly timeoutMs: number, readonly signal?: AbortSignal) {
 		this.socket = socket;
@@ -240,7 +243,6 @@ export class Control {
 	/** End the connection at once for `error` (a limit, a deadline, a cancel): every waiter gets it. */
 	private breakOff(error: Error): void {
 		this.fail(error);
-		this.opening?.abort();
 		this.dataSocket?.destroy();
 		this.socket.destroy();
 	}
