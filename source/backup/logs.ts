@@ -64,13 +64,10 @@ export function transferLogPath(folder: string): string {
 	return join(folder, transferLogName);
 }
 
-/** Text with nothing to escape (no control character, no backslash): most paths, every empty field. */
-const plain = /^[^\u0000-\u001F\u007F-\u009F\\]*$/;
-
 /** A path for a log line: cut past `limits.logPath`, escaped. */
-const pathField = (path: string) => (path.length <= limits.logPath && plain.test(path) ? path : escapeControl(clip(path, limits.logPath)));
+const pathField = (path: string) => escapeControl(clip(path, limits.logPath));
 /** A reply, a reason or an unparsed line for a log line: cut past `limits.logField`, escaped. */
-const textField = (text: string) => (text.length <= limits.logField && plain.test(text) ? text : escapeControl(clip(text, limits.logField)));
+const textField = (text: string) => escapeControl(clip(text, limits.logField));
 
 /** A transfer log line after its time: level, event, remote path, bytes, ms, reply. */
 function logFields(level: Level, event: string, path: string, detail: LogDetail): string {

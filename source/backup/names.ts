@@ -38,8 +38,12 @@ function unicode(char: string): string {
  * `\\`, every other one as `\xNN`. Printable text, unicode included, is kept as it is.
  */
 export function escapeControl(text: string): string {
-	return text.replace(/[\u0000-\u001F\u007F-\u009F\\]/g, escaped);
+	// Most text holds nothing to escape: then it is the very string given, not a copy.
+	return escapable.test(text) ? text.replace(escapables, escaped) : text;
 }
+
+const escapable = /[\u0000-\u001F\u007F-\u009F\\]/;
+const escapables = /[\u0000-\u001F\u007F-\u009F\\]/g;
 
 const control = /[\u0000-\u001F\u007F-\u009F]/;
 const controls = /[\u0000-\u001F\u007F-\u009F]/g;
