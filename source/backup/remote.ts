@@ -27,14 +27,14 @@ export type {TrustDecider} from './certificates.js';
 
 export type Connected = {client: FtpClient; mlsd: boolean; tls: boolean};
 
-function tlsOptions(config: ServerConfig, contextFor: (server: string) => SecureContext): ConnectionOptions {
+function tlsOptions(config: ServerConfig, context: SecureContext): ConnectionOptions {
 	// The verdict is taken from socket.authorized, at once (certificates.ts), so that a pinned
 	// fingerprint can stand in for a chain the system does not know; the password waits for that
 	// verdict on the control connection, and a data connection is checked before it is read.
 	// One context for the control connection and all its data connections: Node would make one for
 	// each (OpenSSL's SSL_CTX_new: 0.25 ms of CPU a data connection over FTPS, measured on vsftpd).
 	// It offers the key-exchange group the server chose before first (tls-groups.ts).
-	const options: ConnectionOptions = {rejectUnauthorized: false, host: config.host, secureContext: contextFor(`${config.host}:${config.port}`)};
+	const options: ConnectionOptions = {rejectUnauthorized: false, host: config.host, secureContext: context};
 	if (!isIP(config.host)) options.servername = config.host;
 	return options;
 }
@@ -50,7 +50,9 @@ export type ConnectResult = Connected & {trusted?: string};
 export async function connect(config: ServerConfig, decide?: TrustDecider, signal?: AbortSignal): Promise<ConnectResult> {
 	// The certificate checks and the key-exchange groups are loaded only for TLS: a plain run never needs them.
 	const [certificates, groups] = config.tls === 'none' ? [] : await Promise.all([import('./certificates.js'), import('./ftp/tls-groups.js')]);
-	const tls = groups && tlsOptions(config, groups.contextFor);
+	// `host:port`: the server as it is named in errors and known to tls-groups.ts.
+	const server = `${config.host}:${config.port}`;
+	const tls = groups && tlsOptions(config, groups.contextFor(server));
 	const {control, greeting} = await Control.open(config.host, config.port, config.timeoutMs, config.tls === 'implicit' ? tls : undefined, signal);
 	// Data connections are held to the rule the control connection passed, with the fingerprint it passed by.
 	const peer: Peer = {host: config.host, port: config.port, fingerprint: config.fingerprint};
@@ -69,7 +71,7 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 			} catch (error) {
 				if (error instanceof FtpReplyError) {
 					throw new PackratError(
-						`${config.host}:${config.port} does not offer TLS (AUTH TLS: ${replyText(error)}): set server.tls none only if an unencrypted connection is acceptable`,
+						`${server} does not offer TLS (AUTH TLS: ${replyText(error)}): set server.tls none only if an unencrypted connection is acceptable`,
 						'connect',
 					);
 				}
@@ -84,7 +86,6 @@ export async function connect(config: ServerConfig, decide?: TrustDecider, signa
 			trusted = await certificates!.checkControlCertificate(client.socket as TLSSocket, peer, decide);
 			peer.fingerprint = trusted ?? config.fingerprint;
 			// A server that took another group than the one offered first: its data connections offer that one first.
-			const server = `${config.host}:${config.port}`;
 			if (groups!.learnGroup(server, client.socket as TLSSocket)) dataTls!.secureContext = groups!.contextFor(server);
 		}
 

@@ -16,7 +16,7 @@ const defaults = ['X25519', 'P-256', 'X448', 'P-521', 'P-384'];
 const chosen = new Map<string, string>();
 
 /** The groups offered to `server`, its chosen one first; undefined for OpenSSL's defaults. */
-export function groupsFor(server: string): string | undefined {
+function groupsFor(server: string): string | undefined {
 	const group = chosen.get(server);
 	return group && group !== defaults[0] ? [group, ...defaults.filter(name => name !== group)].join(':') : undefined;
 }
