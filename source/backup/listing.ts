@@ -61,7 +61,8 @@ export async function scan(pool: Pool, root: string, hooks: ScanHooks, {maxDepth
 	};
 	const addEntry = (entry: ListedEntry, directory: string, parts: string[], node: Ancestor, queue: Work[], mine: RemoteFile[]) => {
 		const path = joinRemote(directory, entry.name);
-		const childParts = [...parts, entry.name];
+		// concat, not a spread: a spread gives the array room for 22 elements (192 bytes a file at 100,000 files).
+		const childParts = parts.concat(entry.name);
 		if (entry.refused || entry.kind === 'symlink') {
 			const reason = entry.refused ? `refused name: ${entry.refused}` : 'symlink, not followed';
 			result.skipped.push({path, parts: childParts, size: entry.size, mtime: entry.mtime, reason, status: 'skipped', refused: Boolean(entry.refused)});

@@ -189,7 +189,7 @@ export class LoopWatch<Q> {
 			return;
 		}
 
-		this.steps.list({path: joinRemote(folder.path, next!), parts: [...folder.parts, next!], parent: node, probe: suspicion}, queue);
+		this.steps.list({path: joinRemote(folder.path, next!), parts: folder.parts.concat(next!), parent: node, probe: suspicion}, queue);
 	}
 
 	/** Everything a probe held is an honest tree after all: enter it. */
