@@ -146,10 +146,10 @@ describe('packrat run and config', () => {
 		expect(await runCli([], {home})).toMatchObject({code: 2, stdout: '', stderr: 'packrat: the Backup window needs a terminal; for cron, scripts and pipes use "packrat run" (see packrat --help)\n'});
 	});
 
-	it('is an executable whose shebang starts node with a small young generation', async () => {
+	it('is an executable whose shebang starts node with a small young generation and a slow-growing old one', async () => {
 		const home = await tempDir();
 		const [shebang] = (await readFile(cliPath, 'utf8')).split('\n', 1);
-		expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+$/);
+		expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+ --heap-growing-percent=\d+$/);
 		expect((await stat(cliPath)).mode & 0o111).toBe(0o111);
 		// Run as a user runs the bin: by its shebang, with this node first on PATH.
 		const env = cliEnv({home});
