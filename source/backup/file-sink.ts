@@ -100,20 +100,41 @@ export class FileSink {
 		return this.writing && this.waiting >= backlog ? this.writing : undefined;
 	}
 
+	/**
+	 * Where the next bytes may be read in place: the free end of the batch being filled (a new
+	 * batch when it is full); write() then takes a chunk that lies there without copying it. Never
+	 * a byte that a write reads or will: only what lies past `used`. The end of a batch may get a
+	 * short read: a batch is always filled to its end, so that its pages are used again (refill).
+	 */
+	room(): Buffer | undefined {
+		if (this.failure) return undefined;
+		if (!this.current || this.used === this.current.length) this.nextBatch();
+		return this.current!.subarray(this.used);
+	}
+
 	private copy(chunk: Buffer): void {
+		// Read in place (room()): the bytes are where a copy would put them.
+		const current = this.current;
+		if (current && chunk.buffer === current.buffer && chunk.byteOffset === current.byteOffset + this.used && chunk.length <= current.length - this.used) {
+			this.used += chunk.length;
+			return;
+		}
+
 		let from = 0;
 		while (from < chunk.length) {
-			if (!this.current || this.used === this.current.length) {
-				if (this.current && this.start < this.used) this.chunks.push(this.current.subarray(this.start, this.used));
-				this.current = this.free.pop() ?? spare.pop() ?? Buffer.allocUnsafe(batch);
-				this.start = 0;
-				this.used = 0;
-			}
-
-			const copied = chunk.copy(this.current, this.used, from);
+			if (!this.current || this.used === this.current.length) this.nextBatch();
+			const copied = chunk.copy(this.current!, this.used, from);
 			this.used += copied;
 			from += copied;
 		}
+	}
+
+	/** A batch to fill, the full one (if any) waiting to be written. */
+	private nextBatch(): void {
+		if (this.current && this.start < this.used) this.chunks.push(this.current.subarray(this.start, this.used));
+		this.current = this.free.pop() ?? spare.pop() ?? Buffer.allocUnsafe(batch);
+		this.start = 0;
+		this.used = 0;
 	}
 
 	/**

@@ -110,10 +110,15 @@ export async function download(client: FtpClient, file: RemoteFile, partials: Pa
 		try {
 			const room = file.size - from;
 			if (room > 0) {
-				await client.retrieve(file.path, from, chunk => {
-					if (sink.received + chunk.length > room) throw new Grown();
-					return sink.write(chunk);
-				});
+				await client.retrieve(
+					file.path,
+					from,
+					chunk => {
+						if (sink.received + chunk.length > room) throw new Grown();
+						return sink.write(chunk);
+					},
+					() => sink.room(),
+				);
 			}
 
 			await sink.finish(from + sink.received === file.size ? file.mtime : undefined);

@@ -120,10 +120,18 @@ export class FtpClient {
 		return listing.text();
 	}
 
-	/** Download `path` from byte `offset`, handing each chunk to `take`. */
-	async retrieve(path: string, offset: number, take: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+	/**
+	 * Download `path` from byte `offset`, handing each chunk to `take`. `place`: where the next
+	 * bytes may be read (Inflow.place), for a plain data connection; `take` still gets each chunk.
+	 */
+	async retrieve(path: string, offset: number, take: (chunk: Buffer) => void | Promise<void>, place?: () => Buffer | undefined): Promise<void> {
 		if (offset > 0) await this.control.send(`REST ${offset}`);
-		await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs}, true);
+		if (!this.protected) this.inflow.place = place;
+		try {
+			await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs}, true);
+		} finally {
+			this.inflow.place = undefined;
+		}
 	}
 
 	/** Protect the data channel once the control connection is TLS (PBSZ 0, PROT P). */

@@ -33,8 +33,15 @@ export class Inflow {
 	handler?: (chunk: Buffer) => boolean;
 	/** Copies of anything read before a handler was there to take it. */
 	early: Buffer[] = [];
+	/**
+	 * Where the download being read wants its next bytes (the free end of its file's batch, see
+	 * FileSink.room), when it offers a place: they are then read there, not into this buffer and
+	 * copied (a 1 GB pull, 5 alternated: user CPU 0.28 -> 0.22 s, wall 0.87 -> 0.82 s, medians).
+	 * Asked for as each socket opens and after each read; set for one download's connection only.
+	 */
+	place?: () => Buffer | undefined;
 	readonly onread = {
-		buffer: this.buffer,
+		buffer: () => this.place?.() ?? this.buffer,
 		callback: (size: number, buffer: Buffer) => {
 			const chunk = buffer.subarray(0, size);
 			if (this.handler) return this.handler(chunk);
