@@ -19,11 +19,12 @@ export function passivePort(reply: Reply): number {
 }
 
 /**
- * Where a plain data connection reads: one buffer for good, instead of a new one per read (a
- * large download is then a copy into the file's batches, not a page-faulted allocation for
- * every read). What reads it must copy what it keeps before returning. 256 KiB, a file batch:
- * a 1 GB pull (4 connections, 5-6 rounds, median) took 1.20 s with 64 KiB reads, 0.87 s with
- * 128 KiB, 0.78 s with 256 KiB and 1.04 s with 1 MiB (four of those no longer fit a CPU's cache).
+ * Where a plain data connection reads when no download offers a place of its own (a listing, a
+ * verify's sample; see Inflow.place): one buffer for good, instead of a new one per read (not a
+ * page-faulted allocation for every read). What reads it must copy what it keeps before
+ * returning. 256 KiB, a file batch: when downloads were read here and copied, a 1 GB pull (4
+ * connections, 5-6 rounds, median) took 1.20 s with 64 KiB reads, 0.87 s with 128 KiB, 0.78 s
+ * with 256 KiB and 1.04 s with 1 MiB (four of those no longer fit a CPU's cache).
  */
 const inflowBytes = 256 * 1024;
 
