@@ -8,8 +8,9 @@
  * (bench, 6 rounds). Once the disk is slow, calls go through the thread pool, with the socket
  * held while the disk falls behind.
  */
-import {close, closeSync, constants, futimes, futimesSync, open, openSync, writev, writevSync} from 'node:fs';
+import {close, closeSync, constants, futimes, futimesSync, open, openSync, writev} from 'node:fs';
 import {promisify} from 'node:util';
+import {batch, batchOf, newBatch, release, unwritten, writeAllSync} from './batches.js';
 import type {DiskPace} from './disk-pace.js';
 
 const openAsync = promisify(open);
@@ -19,40 +20,8 @@ const closeAsync = promisify(close);
 
 /** Gathered in memory up to this; past it the file is written as it arrives. */
 const gatherLimit = 1024 * 1024;
-/** A write starts once this much is waiting; the socket waits while this much more is. */
-const batch = 256 * 1024;
+/** While a write is under way, the socket waits once this much more is waiting. */
 const backlog = 1024 * 1024;
-
-/**
- * Batch buffers no sink holds, for the next: every download, small or large, fills the same few
- * (a new buffer per file left thousands of dead ones to the GC, 25 MiB at a time).
- */
-const spare: Buffer[] = [];
-const spareLimit = 16;
-
-/** The whole batch buffer behind a part, when the part is of one. */
-const batchOf = (part: Buffer) => (part.buffer.byteLength === batch ? Buffer.from(part.buffer, 0, batch) : undefined);
-
-/** Give back the batch buffers behind these parts: no write reads them now, nor will. */
-function release(parts: readonly Buffer[]): void {
-	for (const part of parts) {
-		const whole = batchOf(part);
-		if (whole && spare.length < spareLimit && !spare.some(held => held.buffer === whole.buffer)) spare.push(whole);
-	}
-}
-
-/** Write all of `parts` now (a short write, rare on some file systems, is followed by the rest). */
-function writeAllSync(fd: number, parts: readonly Buffer[]): void {
-	if (parts.length === 0) return;
-	for (let rest = unwritten(parts, writevSync(fd, parts)); rest.length > 0;) rest = rest.subarray(writevSync(fd, [rest]));
-}
-
-/** What a short write (rare, on some file systems) left of `parts`, as one buffer; empty when all went. */
-function unwritten(parts: readonly Buffer[], written: number): Buffer {
-	let total = 0;
-	for (const part of parts) total += part.length;
-	return written < total ? Buffer.concat(parts).subarray(written) : Buffer.alloc(0);
-}
 
 export class FileSink {
 	received = 0;
@@ -64,8 +33,8 @@ export class FileSink {
 	private waiting = 0;
 	/**
 	 * This sink's written batches, filled again while it lasts (the same few pages for a whole
-	 * large file); only when it closes do they go to `spare`, as another sink could otherwise
-	 * take one this sink still fills.
+	 * large file); only when it closes do they go back to the spare ones (batches.ts), as another
+	 * sink could otherwise take one this sink still fills.
 	 */
 	private readonly free: Buffer[] = [];
 	private fd?: Promise<number>;
@@ -132,7 +101,7 @@ export class FileSink {
 	/** A batch to fill, the full one (if any) waiting to be written. */
 	private nextBatch(): void {
 		if (this.current && this.start < this.used) this.chunks.push(this.current.subarray(this.start, this.used));
-		this.current = this.free.pop() ?? spare.pop() ?? Buffer.allocUnsafe(batch);
+		this.current = this.free.pop() ?? newBatch();
 		this.start = 0;
 		this.used = 0;
 	}

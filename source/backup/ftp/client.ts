@@ -12,7 +12,8 @@ import {Inflow, openData, passivePort, readData, type DataTls, type Pace} from '
 import {limits, listingReply, type ReplyLimit} from './limits.js';
 import {ListingText} from './listing-text.js';
 import {Stopper} from './ready.js';
-import {aheadFreshMs, answersDuringTransfers, apart, brokenOrRefused, refusalOf, type Ahead} from './transfer-replies.js';
+import {PassiveRequests} from './passive-requests.js';
+import {brokenOrRefused, refusalOf} from './transfer-replies.js';
 
 const withPath = (command: string, path: string) => (path === '' ? command : `${command} ${path}`);
 
@@ -26,8 +27,6 @@ export type ClientOptions = {
 };
 
 export class FtpClient {
-	/** `EPSV` until the server refuses it, then `PASV`; undefined until the first data connection. */
-	private passive?: 'EPSV' | 'PASV';
 	private listCommand: 'LIST -a' | 'LIST' = 'LIST -a';
 	/** The last transfer's time from its request to its first byte (ms); undefined when none came. */
 	firstByteMs?: number;
@@ -35,14 +34,14 @@ export class FtpClient {
 	protected = false;
 	/** tls-session.ts's `withoutCertificate`, loaded by `protect`: a run without TLS never needs it. */
 	private withoutCertificate?: (session: Buffer) => Buffer;
-	/** The passive reply asked for behind the last transfer, for the next one. */
-	private ahead?: Promise<Ahead | undefined>;
-	/** `host:port` of the server, as transfer-replies.ts remembers servers by. */
-	private server?: string;
 	/** The read buffer of this client's plain data connections (one at a time). */
 	private readonly inflow = new Inflow();
+	/** The passive requests that go out with each transfer's command. */
+	private readonly passives: PassiveRequests;
 
-	constructor(readonly control: Control, private readonly options: ClientOptions) {}
+	constructor(readonly control: Control, private readonly options: ClientOptions) {
+		this.passives = new PassiveRequests(control, options.host);
+	}
 
 	get closed(): boolean {
 		return this.control.closed;
@@ -145,7 +144,7 @@ export class FtpClient {
 	}
 
 	/**
-	 * One command that answers over a data connection (see `request` for what goes out with it);
+	 * One command that answers over a data connection (see PassiveRequests for what goes out with it);
 	 * the data connection is opened once the port is known. A refusal before the data connection
 	 * opens ends the wait for it. Any failure but the server's refusal spends this control
 	 * connection: its final reply may come late or never.
@@ -153,7 +152,7 @@ export class FtpClient {
 	private async transfer(command: string, take: (chunk: Buffer) => void | Promise<void>, pace: Pace, download = false): Promise<void> {
 		const asked = performance.now();
 		this.firstByteMs = undefined;
-		const {port, final} = await this.request(command);
+		const {port, final} = await this.passives.request(command);
 		// The control connection's session is the only one offered: a data connection that resumes it is that server.
 		const session = this.protected ? (this.control.socket as TLSSocket).getSession?.() : undefined;
 		const tls = this.protected ? {...this.options.tls!, session: session && this.withoutCertificate!(session)} : undefined;
@@ -211,54 +210,5 @@ export class FtpClient {
 			socket.destroy();
 			this.control.data = undefined;
 		}
-	}
-
-	/**
-	 * Send `command` with what its data connection needs: the port asked for ahead by the last
-	 * transfer while it is fresh, else a passive request written with the command (EPSV and PASV
-	 * alone the first time, to learn which the server takes); and behind the command, unless the
-	 * server was seen answering during a transfer, the next transfer's passive request.
-	 */
-	private async request(command: string): Promise<{port: Reply; final: Promise<Reply>}> {
-		const ahead = await this.ahead;
-		this.ahead = undefined;
-		let port = ahead && Date.now() - ahead.at < aheadFreshMs ? ahead.reply : undefined;
-		if (!port && !this.passive) port = await this.enterPassive();
-		const asked = port ? [command] : [this.passive!, command];
-		const server = (this.server ??= `${this.options.host}:${this.control.socket.remotePort ?? ''}`);
-		const askAhead = !answersDuringTransfers(server);
-		const replies = this.control.sendAll(askAhead ? [...asked, this.passive!] : asked);
-		let final = replies[asked.length - 1]!;
-		if (askAhead) {
-			const split = apart(server, final, replies.at(-1)!);
-			final = split.final;
-			this.ahead = split.next;
-		}
-
-		final.catch(() => undefined);
-		if (!port) {
-			try {
-				port = await replies[0]!;
-			} catch (error) {
-				await final.catch(() => undefined);
-				throw error;
-			}
-		}
-
-		return {port, final};
-	}
-
-	private async enterPassive(): Promise<Reply> {
-		try {
-			const reply = await this.control.send('EPSV');
-			this.passive = 'EPSV';
-			return reply;
-		} catch (error) {
-			if (!(error instanceof FtpReplyError) || error.code < 500) throw error;
-		}
-
-		const reply = await this.control.send('PASV');
-		this.passive = 'PASV';
-		return reply;
 	}
 }
