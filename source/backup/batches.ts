@@ -4,7 +4,7 @@
  */
 import {writevSync} from 'node:fs';
 
-/** A write starts once this much is waiting. */
+/** The size of a batch buffer; a sink starts a write once this much waits (file-sink.ts). */
 export const batch = 256 * 1024;
 
 /**

@@ -67,27 +67,21 @@ export async function writeTsv<Row>(path: string, columns: readonly string[], ro
 	let count = 0;
 	try {
 		const buffer = Buffer.allocUnsafe(chunkBytes);
-		let used = 0;
-		const put = async (line: string) => {
+		let used = buffer.write(`${columns.join('\t')}\n`);
+		for (const row of rows) {
+			const line = `${format(row)}\n`;
+			count++;
 			// A UTF-16 unit is at most 3 bytes of UTF-8 (a pair of them 4): room checked before writing.
 			if (line.length * 3 > chunkBytes - used) {
 				await writeAll(handle, buffer.subarray(0, used));
 				used = 0;
 				if (line.length * 3 > chunkBytes) {
 					await writeAll(handle, Buffer.from(line));
-					return;
+					continue;
 				}
 			}
 
 			used += buffer.write(line, used);
-		};
-
-		await put(`${columns.join('\t')}\n`);
-		for (const row of rows) {
-			const line = `${format(row)}\n`;
-			count++;
-			if (line.length * 3 <= chunkBytes - used) used += buffer.write(line, used);
-			else await put(line);
 		}
 
 		await writeAll(handle, buffer.subarray(0, used));

@@ -125,7 +125,7 @@ export class FtpClient {
 	 */
 	async retrieve(path: string, offset: number, take: (chunk: Buffer) => void | Promise<void>, place?: () => Buffer | undefined): Promise<void> {
 		if (offset > 0) await this.control.send(`REST ${offset}`);
-		if (!this.protected) this.inflow.place = place;
+		this.inflow.place = place; // Read only by a plain data connection: a TLS one has buffers of its own.
 		try {
 			await this.transfer(`RETR ${path}`, take, {windowMs: this.options.timeoutMs}, true);
 		} finally {
